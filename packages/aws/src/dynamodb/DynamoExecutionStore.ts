@@ -1,0 +1,216 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type ActionResult, ConflictError, type ExecutionState, isFinal } from '@autoflow/core';
+import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
+import { executionKeys as K } from '../tables/keys';
+import type { CapacityMeter } from './CapacityMeter';
+import { isConditionFailure } from './documentClient';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+
+const STATE_FIELDS = ['org_id', 'execution_id', 'flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason'] as const;
+
+/** The executions table (see tables/TableDefinition.ts for the item collection). */
+export class DynamoExecutionStore implements ExecutionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly meter?: CapacityMeter,
+  ) {}
+
+  private get rcc() {
+    return this.meter ? ({ ReturnConsumedCapacity: 'INDEXES' } as const) : {};
+  }
+
+  /** The stored state item: the state plus the keys of the indexes it belongs to. */
+  stateItem(state: ExecutionState): Record<string, unknown> {
+    const item: Record<string, unknown> = { ...K.state(state.org_id, state.execution_id), kind: 'state' };
+    for (const f of STATE_FIELDS) if (state[f] !== undefined) item[f] = state[f];
+    // The dispatcher's stream filter wakes it only for states with nothing running or waiting.
+    item.busy = state.acts.some((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
+    item.created_sk = K.createdSk(state.created_at, state.execution_id);
+    item.org_pk = K.orgPk(state.org_id);
+    if (state.entity_id) item.entity_pk = K.entityPk(state.org_id, state.entity_id);
+    if (!isFinal(state.status)) {
+      item.active_pk = K.activePk(shardOf(state.execution_id));
+      item.active_sk = K.activeSk(state.org_id, state.execution_id);
+    }
+    return item;
+  }
+
+  async create(input: NewExecution): Promise<'created' | 'exists'> {
+    const { state } = input;
+    const existing = await this.getState(state.org_id, state.execution_id);
+    if (existing) return 'exists';
+    // Snapshot items first: the state item's stream record wakes the dispatcher, which reads them.
+    await Promise.all([
+      this.put('create.flow', { ...K.flow(state.org_id, state.execution_id), kind: 'flow', flow: input.flow }),
+      input.entity ? this.put('create.entity', { ...K.entity(state.org_id, state.execution_id), kind: 'entity', entity: input.entity }) : undefined,
+      this.put('create.trigger', { ...K.trigger(state.org_id, state.execution_id), kind: 'trigger', trigger: input.trigger }),
+    ]);
+    try {
+      await this.put('create.state', this.stateItem(state), 'attribute_not_exists(pk)');
+      return 'created';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'exists';
+      throw err;
+    }
+  }
+
+  async getState(orgId: string, executionId: string): Promise<ExecutionState | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.state(orgId, executionId), ConsistentRead: true, ...this.rcc }));
+    this.meter?.record('getState', out.ConsumedCapacity, 'read');
+    return out.Item ? toState(out.Item) : undefined;
+  }
+
+  async load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': K.collection(orgId, executionId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          ...this.rcc,
+        }),
+      );
+      this.meter?.record('load', out.ConsumedCapacity, 'read');
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    const state = items.find((i) => i.sk === 'STATE');
+    const flow = items.find((i) => i.sk === 'FLOW');
+    if (!state || !flow) return undefined;
+    const entity = items.find((i) => i.sk === 'ENTITY')?.entity as Entity | undefined;
+    const trigger = items.find((i) => i.sk === 'TRIGGER')?.trigger as TriggerSnapshot | undefined;
+    return {
+      state: toState(state),
+      flow: flow.flow as StoredFlow,
+      ...(entity ? { entity } : {}),
+      ...(trigger ? { trigger } : {}),
+      results: items.filter((i) => String(i.sk).startsWith(K.resultPrefix)).map((i) => i.result as ActionResult),
+    };
+  }
+
+  async writeState(next: ExecutionState, expectSeq: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.stateItem(next),
+          ConditionExpression: 'seq = :expect',
+          ExpressionAttributeValues: { ':expect': expectSeq },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...this.rcc,
+        }),
+      ).then((out) => this.meter?.record('writeState', out.ConsumedCapacity, 'write'));
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        const item = (err as { Item?: Record<string, never> }).Item;
+        throw new ConflictError(`execution ${next.execution_id} changed (expected seq ${expectSeq})`, item ? toState(unmarshallMaybe(item)) : undefined);
+      }
+      throw err;
+    }
+  }
+
+  async putResult(orgId: string, executionId: string, result: ActionResult): Promise<'created' | 'exists'> {
+    try {
+      await this.put('putResult', { ...K.result(orgId, executionId, result.index, result.attempt), kind: 'result', org_id: orgId, execution_id: executionId, result }, 'attribute_not_exists(pk)');
+      return 'created';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'exists';
+      throw err;
+    }
+  }
+
+  async getResult(orgId: string, executionId: string, index: number, attempt: number): Promise<ActionResult | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.result(orgId, executionId, index, attempt), ConsistentRead: true }));
+    return out.Item?.result as ActionResult | undefined;
+  }
+
+  async *listActive(): AsyncIterable<{ org_id: string; execution_id: string }> {
+    for (let shard = 0; shard < K.activeShards; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'active',
+            KeyConditionExpression: 'active_pk = :p',
+            ExpressionAttributeValues: { ':p': K.activePk(shard) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const ref = K.parseCollection(String(item.pk));
+          if (ref) yield { org_id: ref.org, execution_id: ref.executionId };
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  async listByEntity(orgId: string, entityId: string, limit = 50): Promise<ExecutionState[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byEntity',
+        KeyConditionExpression: 'entity_pk = :p',
+        ExpressionAttributeValues: { ':p': K.entityPk(orgId, entityId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return this.batchGetStates((out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+  }
+
+  async batchGetStates(keys: Array<{ pk: string; sk: string }>): Promise<ExecutionState[]> {
+    const byPk = new Map<string, ExecutionState>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+        [this.tableName]: { Keys: keys.slice(i, i + 100) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> } = await this.db.send(
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) byPk.set(String(item.pk), toState(item));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return keys.map((k) => byPk.get(k.pk)).filter((s): s is ExecutionState => s !== undefined);
+  }
+
+  private async put(label: string, item: Record<string, unknown>, condition?: string): Promise<void> {
+    const out = await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}), ...this.rcc }),
+    );
+    this.meter?.record(label, out.ConsumedCapacity, 'write');
+  }
+}
+
+function toState(item: Record<string, unknown>): ExecutionState {
+  const state: Record<string, unknown> = {};
+  for (const f of STATE_FIELDS) if (item[f] !== undefined) state[f] = item[f];
+  return state as unknown as ExecutionState;
+}
+
+/** ReturnValuesOnConditionCheckFailure comes back in AttributeValue form, even via lib-dynamodb. */
+function unmarshallMaybe(item: Record<string, unknown>): Record<string, unknown> {
+  const first = Object.values(item)[0];
+  const looksRaw = first !== null && typeof first === 'object' && Object.keys(first as object).length === 1 && /^(S|N|M|L|BOOL|NULL|SS|NS)$/.test(Object.keys(first as object)[0]!);
+  return looksRaw ? unmarshall(item as never) : item;
+}
+
+export function shardOf(executionId: string): number {
+  let h = 0;
+  for (let i = 0; i < executionId.length; i++) h = (h * 31 + executionId.charCodeAt(i)) | 0;
+  return Math.abs(h) % K.activeShards;
+}

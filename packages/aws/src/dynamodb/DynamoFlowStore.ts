@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { triggerIndexKeys } from '@autoflow/core';
+import type { Clock, FlowStore, StoredFlow } from '@autoflow/engine';
+import { controlKeys as K } from '../tables/keys';
+import type { CapacityMeter } from './CapacityMeter';
+import { isConditionFailure } from './documentClient';
+
+const indexKeysOf = (flow: StoredFlow): string[] =>
+  [...new Set(((flow.triggers as Array<{ type: string; configuration?: Record<string, unknown> }> | undefined) ?? []).flatMap(triggerIndexKeys))];
+
+/**
+ * Flows in the control table, plus one trigger-index item per (flow, index key) so that the
+ * listener finds candidate flows with a few key lookups, whatever the number of flows.
+ * Index items are written before the flow and stale ones removed after it: the index may
+ * briefly name a flow that no longer matches (matching re-checks the flow itself), but never
+ * misses one that does.
+ */
+export class DynamoFlowStore implements FlowStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+    private readonly meter?: CapacityMeter,
+  ) {}
+
+  async get(orgId: string, flowId: string): Promise<StoredFlow | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.flow(orgId, flowId), ConsistentRead: true }));
+    return out.Item?.flow as StoredFlow | undefined;
+  }
+
+  async put(input: StoredFlow): Promise<StoredFlow> {
+    const now = new Date(this.clock.now()).toISOString();
+    const id = input.id || randomUUID();
+    const previous = input.id ? await this.get(input.org_id, id) : undefined;
+    const flow: StoredFlow = {
+      ...input,
+      id,
+      enabled: input.enabled ?? true,
+      actions: input.actions.map((a) => ({ ...a, id: a.id || randomUUID() })),
+      version: (previous?.version ?? 0) + 1,
+      created_at: (previous?.created_at as string | undefined) ?? now,
+      updated_at: now,
+      runs: (previous?.runs as number | undefined) ?? 0,
+    };
+    const keys = indexKeysOf(flow);
+    await Promise.all(keys.map((key) => this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.triggerIndex(flow.org_id, key, id), flow_id: id } }))));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.flow(flow.org_id, id), kind: 'flow', flow } }));
+    const stale = previous ? indexKeysOf(previous).filter((k) => !keys.includes(k)) : [];
+    await Promise.all(stale.map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.triggerIndex(flow.org_id, key, id) }))));
+    return flow;
+  }
+
+  async delete(orgId: string, flowId: string): Promise<boolean> {
+    const previous = await this.get(orgId, flowId);
+    if (!previous) return false;
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.flow(orgId, flowId) }));
+    await Promise.all(indexKeysOf(previous).map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.triggerIndex(orgId, key, flowId) }))));
+    return true;
+  }
+
+  async list(orgId: string): Promise<StoredFlow[]> {
+    const flows: StoredFlow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': K.orgPk(orgId), ':prefix': K.flowPrefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      flows.push(...(out.Items ?? []).map((i) => i.flow as StoredFlow));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return flows;
+  }
+
+  async candidates(orgId: string, indexKeys: readonly string[]): Promise<StoredFlow[]> {
+    const ids = new Set<string>();
+    await Promise.all(
+      indexKeys.map(async (key) => {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const out = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': K.triggerIndexPk(orgId, key) },
+              ExclusiveStartKey: startKey,
+              ...(this.meter ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}),
+            }),
+          );
+          this.meter?.record('candidates', out.ConsumedCapacity, 'read');
+          for (const item of out.Items ?? []) ids.add(String(item.flow_id));
+          startKey = out.LastEvaluatedKey;
+        } while (startKey);
+      }),
+    );
+    return this.batchGet(orgId, [...ids]);
+  }
+
+  private async batchGet(orgId: string, ids: string[]): Promise<StoredFlow[]> {
+    const flows: StoredFlow[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: ids.slice(i, i + 100).map((id) => K.flow(orgId, id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> } = await this.db.send(
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        flows.push(...(out.Responses?.[this.tableName] ?? []).map((item) => item.flow as StoredFlow));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return flows;
+  }
+
+  async incrementRuns(orgId: string, flowId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.flow(orgId, flowId),
+          UpdateExpression: 'ADD #flow.#runs :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#flow': 'flow', '#runs': 'runs' },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // the flow was deleted meanwhile
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export * from './CapacityMeter';
+export * from './documentClient';
+export * from './DynamoExecutionStore';
+export * from './DynamoFlowStore';
+export * from './DynamoEntityStore';
+export * from './DynamoConfigStore';

@@ -1,0 +1,5 @@
+export * from './listenerHandler';
+export * from './dispatcherHandler';
+export * from './workerHandler';
+export * from './entityEventsHandler';
+export * from './streamRecords';

@@ -1,0 +1,6 @@
+export * from './tables';
+export * from './dynamodb';
+export * from './eventbridge';
+export * from './sqs';
+export * from './ses';
+export * from './handlers';

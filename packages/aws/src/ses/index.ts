@@ -1,0 +1,1 @@
+export { SesEmailSender, toEmailError, toSendEmailInput, type SesEmailSenderOptions } from './SesEmailSender';

@@ -1,0 +1,3 @@
+export * from './TableDefinition';
+export * from './createTableInput';
+export * from './keys';

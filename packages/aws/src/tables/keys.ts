@@ -1,0 +1,44 @@
+/**
+ * Every key is built here, one function per item kind, and every base-table key begins with
+ * the org. Nothing else in the code base concatenates key strings.
+ */
+const pad = (n: number): string => String(n).padStart(4, '0');
+
+export const executionKeys = {
+  collection: (org: string, executionId: string) => `ORG#${org}#EXEC#${executionId}`,
+  state: (org: string, executionId: string) => ({ pk: executionKeys.collection(org, executionId), sk: 'STATE' }),
+  flow: (org: string, executionId: string) => ({ pk: executionKeys.collection(org, executionId), sk: 'FLOW' }),
+  entity: (org: string, executionId: string) => ({ pk: executionKeys.collection(org, executionId), sk: 'ENTITY' }),
+  trigger: (org: string, executionId: string) => ({ pk: executionKeys.collection(org, executionId), sk: 'TRIGGER' }),
+  resultPrefix: 'RESULT#',
+  result: (org: string, executionId: string, index: number, attempt: number) => ({
+    pk: executionKeys.collection(org, executionId),
+    sk: `RESULT#${pad(index)}#${pad(attempt)}`,
+  }),
+  /** sweeper shards spread the sparse active index over a few partitions */
+  activeShards: 4,
+  activePk: (shard: number) => `ACTIVE#${shard}`,
+  activeSk: (org: string, executionId: string) => `${org}#${executionId}`,
+  entityPk: (org: string, entityId: string) => `ORG#${org}#ENTITY#${entityId}`,
+  orgPk: (org: string) => `ORG#${org}`,
+  createdSk: (createdAt: number, executionId: string) => `${new Date(createdAt).toISOString()}#${executionId}`,
+  parseCollection: (pk: string): { org: string; executionId: string } | undefined => {
+    const m = /^ORG#(.+)#EXEC#([^#]+)$/.exec(pk);
+    return m ? { org: m[1]!, executionId: m[2]! } : undefined;
+  },
+};
+
+export const controlKeys = {
+  orgPk: (org: string) => `ORG#${org}`,
+  flow: (org: string, flowId: string) => ({ pk: `ORG#${org}`, sk: `FLOW#${flowId}` }),
+  flowPrefix: 'FLOW#',
+  triggerIndex: (org: string, indexKey: string, flowId: string) => ({ pk: `ORG#${org}#TRIGIDX#${indexKey}`, sk: `FLOW#${flowId}` }),
+  triggerIndexPk: (org: string, indexKey: string) => `ORG#${org}#TRIGIDX#${indexKey}`,
+  emailTemplate: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `EMAILTPL#${id}` }),
+  webhookTarget: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `WEBHOOK#${id}` }),
+};
+
+export const entityKeys = {
+  entity: (org: string, entityId: string) => ({ pk: `ORG#${org}#ENTITY#${entityId}`, sk: 'ENTITY' }),
+  schemaPk: (org: string, schema: string) => `ORG#${org}#SCHEMA#${schema}`,
+};

@@ -1,0 +1,3 @@
+export * from './dev';
+export * from './devServer';
+export * from './loadFlows';

@@ -1,0 +1,125 @@
+import type { RetryPolicy } from '../retry';
+
+/**
+ * The compact execution state: the one item the dispatcher and workers update per action.
+ * It must stay small (target ≤ 1 KB) whatever the entity snapshot or the action outputs
+ * weigh, so it holds only what decides what runs next. Everything bulky (flow snapshot,
+ * entity snapshot, trigger event, outputs) lives in items of its own.
+ */
+export const Status = {
+  pending: 'pending',
+  starting: 'starting',
+  in_progress: 'in_progress',
+  paused: 'paused',
+  scheduled: 'scheduled',
+  success: 'success',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+  hot: 'hot',
+} as const;
+export type Status = (typeof Status)[keyof typeof Status];
+
+export const FINAL: ReadonlySet<Status> = new Set<Status>(['success', 'failed', 'cancelled', 'skipped', 'hot']);
+export const isFinal = (s: Status): boolean => FINAL.has(s);
+
+/** Per-action slot. Short attribute names keep the state item small. */
+export interface ActionSlot {
+  /** action id */
+  id: string;
+  /** action type */
+  t: string;
+  /** status */
+  s: Status;
+  /** attempts dispatched so far (monotonic across retriggers) */
+  n: number;
+  /** attempts before the latest retrigger; the retry policy counts from here */
+  n0?: number;
+  /** started at (epoch ms) of the latest attempt */
+  at?: number;
+  /** ended at (epoch ms) */
+  end?: number;
+  /** next retry due (epoch ms) when s = scheduled */
+  ra?: number;
+  /** short reason: skip reason or error code */
+  why?: string;
+}
+
+export interface ExecutionState {
+  org_id: string;
+  execution_id: string;
+  flow_id: string;
+  entity_id?: string;
+  status: Status;
+  created_at: number;
+  updated_at: number;
+  /** fencing token: every write is conditional on the seq it read and increments it */
+  seq: number;
+  /** index of the action being run, -1 before the first */
+  cur: number;
+  /** by then something must have happened, or the sweeper re-drives the execution */
+  lease_until: number;
+  /** RETRY_AND_STOP: finish after this action */
+  stop_after?: number;
+  acts: ActionSlot[];
+  reason?: string;
+}
+
+export interface PlanAction {
+  id: string;
+  type: string;
+  condition_id?: string;
+  allow_failure?: boolean;
+  retry: RetryPolicy;
+  timeout_ms: number;
+}
+
+/** What the state machine needs from the flow; stored with the execution, immutable. */
+export interface ExecutionPlan {
+  actions: PlanAction[];
+}
+
+export interface ActionError {
+  code: string;
+  reason: string;
+  retryable: boolean;
+  retry_after_ms?: number;
+  info?: Record<string, unknown>;
+}
+
+/** A worker's result for one attempt of one action: written once, in an item of its own. */
+export interface ActionResult {
+  index: number;
+  action_id: string;
+  attempt: number;
+  status: 'success' | 'failed';
+  started_at: number;
+  ended_at: number;
+  outputs?: Record<string, unknown>;
+  error?: ActionError;
+  /** the action ended its own execution (cancel-flow-execution) */
+  effect?: 'cancel_execution';
+}
+
+export interface Dispatch {
+  org_id: string;
+  execution_id: string;
+  flow_id: string;
+  index: number;
+  attempt: number;
+  action_id: string;
+  action_type: string;
+  dispatch_id: string;
+  /** the worker's claim writes `next` only if the state still has this seq */
+  expect_seq: number;
+}
+
+export type Decision =
+  | { kind: 'none'; reason: string }
+  /** `next` is committed by the worker's claim, conditional on `dispatch.expect_seq` */
+  | { kind: 'dispatch'; next: ExecutionState; dispatch: Dispatch }
+  /** `next` is written now, conditional on `expect_seq` */
+  | { kind: 'write'; next: ExecutionState; expect_seq: number };
+
+export const dispatchIdOf = (executionId: string, index: number, attempt: number): string =>
+  `${executionId}.${index}.${attempt}`;

@@ -1,0 +1,2 @@
+export * from './ExecutionState';
+export * from './transitions';

@@ -1,0 +1,4 @@
+export * from './TriggerEvent';
+export * from './compileTrigger';
+export * from './triggerConditions';
+export * from './TriggerIndex';

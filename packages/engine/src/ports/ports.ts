@@ -1,0 +1,176 @@
+/**
+ * The engine's ports. Adapters (packages/aws for DynamoDB, EventBridge, SQS, SES; packages/local
+ * for the embedded stand-ins) implement them; use cases depend on nothing else.
+ */
+import type { ActionResult, Dispatch, ExecutionState, FlowLike } from '@autoflow/core';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Lineage of an event caused by an automation: stops feedback loops between flows. */
+export interface Lineage {
+  execution_id: string;
+  flow_id: string;
+  /** flow ids, oldest first, including the flow that caused the event */
+  chain: string[];
+  depth: number;
+}
+
+export type Entity = Record<string, unknown> & { _id: string; _schema: string };
+
+/** The trigger as stored with an execution (the entity itself is in its own snapshot item). */
+export interface TriggerSnapshot {
+  event_id: string;
+  type: string;
+  operation?: string;
+  occurred_at?: string;
+  diff?: { added?: Record<string, unknown>; updated?: Record<string, unknown>; deleted?: Record<string, unknown> };
+  activity?: { id?: string; type: string; [k: string]: unknown };
+  source_id?: string;
+  payload?: Record<string, unknown>;
+  trigger_context?: Record<string, string>;
+  lineage?: Lineage;
+  trigger_id?: string;
+}
+
+/** Everything stored about one execution, read in one query of its item collection. */
+export interface ExecutionRecord<Flow = StoredFlow> {
+  state: ExecutionState;
+  flow: Flow;
+  entity?: Entity;
+  trigger?: TriggerSnapshot;
+  results: ActionResult[];
+}
+
+/** The flow as the execution saw it (only the fields the engine reads are typed). */
+export interface StoredFlow {
+  id: string;
+  org_id: string;
+  flow_name: string;
+  version?: number;
+  enabled?: boolean;
+  triggers: FlowLike['triggers'];
+  trigger_conditions?: FlowLike['trigger_conditions'];
+  actions: Array<{ id: string; type: string; name?: string; config?: Record<string, unknown>; [k: string]: unknown }>;
+  conditions?: Array<{ id?: string; statements?: unknown[]; [k: string]: unknown }>;
+  [k: string]: unknown;
+}
+
+export interface NewExecution {
+  state: ExecutionState;
+  flow: StoredFlow;
+  entity?: Entity;
+  trigger: TriggerSnapshot;
+}
+
+export interface ExecutionStore {
+  /** Creates the execution unless it exists; the state item is written last. */
+  create(input: NewExecution): Promise<'created' | 'exists'>;
+  getState(orgId: string, executionId: string): Promise<ExecutionState | undefined>;
+  load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined>;
+  /** Writes `next` only if the stored state still has `expectSeq`; else throws ConflictError with the current state. */
+  writeState(next: ExecutionState, expectSeq: number): Promise<void>;
+  /** Writes a worker's result once; a second write for the same attempt is refused. */
+  putResult(orgId: string, executionId: string, result: ActionResult): Promise<'created' | 'exists'>;
+  getResult(orgId: string, executionId: string, index: number, attempt: number): Promise<ActionResult | undefined>;
+  /** Executions not yet final, across orgs, for the sweeper. */
+  listActive(): AsyncIterable<{ org_id: string; execution_id: string }>;
+  /** Executions of one org for one entity, newest first. */
+  listByEntity(orgId: string, entityId: string, limit?: number): Promise<ExecutionState[]>;
+}
+
+export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
+  get(orgId: string, flowId: string): Promise<Flow | undefined>;
+  put(flow: Flow): Promise<Flow>;
+  delete(orgId: string, flowId: string): Promise<boolean>;
+  list(orgId: string): Promise<Flow[]>;
+  /** Flows filed under any of the index keys (see core `eventIndexKeys`). */
+  candidates(orgId: string, indexKeys: readonly string[]): Promise<Flow[]>;
+  incrementRuns(orgId: string, flowId: string): Promise<void>;
+}
+
+export interface EntityWriteMeta {
+  lineage?: Lineage;
+  activity?: { type: string; caller?: Record<string, unknown> };
+}
+
+export interface EntityStore {
+  get(orgId: string, entityId: string): Promise<Entity | undefined>;
+  create(orgId: string, entity: Omit<Entity, '_id'> & { _id?: string }, meta?: EntityWriteMeta): Promise<Entity>;
+  /** Merges top-level attributes into the entity. */
+  update(orgId: string, entityId: string, patch: Record<string, unknown>, meta?: EntityWriteMeta): Promise<Entity>;
+  delete(orgId: string, entityId: string, meta?: EntityWriteMeta): Promise<boolean>;
+}
+
+/** The message a worker receives: what to run and the state its claim commits. */
+export interface DispatchMessage {
+  dispatch: Dispatch;
+  next: ExecutionState;
+}
+
+export interface DispatchPublisher {
+  publish(messages: DispatchMessage[]): Promise<void>;
+}
+
+/** Where platform events enter the engine (the FIFO trigger queue). */
+export interface EventIngress {
+  publish(events: Array<{ event_id: string; org_id: string; [k: string]: unknown }>): Promise<void>;
+}
+
+/** Where events that can never be processed go, with the reason. */
+export interface DeadLetterSink {
+  reject(input: { body: string; reason: string; problems?: Array<{ path: string; message: string }>; orgId?: string }): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  replyTo?: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+}
+
+export interface EmailSender {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface EmailTemplate {
+  id: string;
+  from?: string;
+  to?: string | string[];
+  cc?: string | string[];
+  bcc?: string | string[];
+  subject: string;
+  html?: string;
+  text?: string;
+}
+
+export interface WebhookTarget {
+  id: string;
+  url: string;
+  secret?: string;
+  headers?: Record<string, string>;
+}
+
+/** Per-org configuration objects referenced by flows: email templates and webhook targets. */
+export interface ConfigStore {
+  getEmailTemplate(orgId: string, templateId: string): Promise<EmailTemplate | undefined>;
+  putEmailTemplate(orgId: string, template: EmailTemplate): Promise<void>;
+  getWebhookTarget(orgId: string, targetId: string): Promise<WebhookTarget | undefined>;
+  putWebhookTarget(orgId: string, target: WebhookTarget): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import { type ActionResult, AutomationError, ConflictError, NonRetryableError, RetryableError, toAutomationError } from '@autoflow/core';
+import type { ActionHandler } from '../actions/ActionHandler';
+import type { Clock, DispatchMessage, ExecutionStore, Lineage, Logger } from '../ports';
+import { silentLogger } from '../ports';
+
+export interface WorkerDeps {
+  executions: ExecutionStore;
+  handlers: { get(type: string): ActionHandler | undefined };
+  clock: Clock;
+  logger?: Logger;
+  /** observes each attempt (tests and the dev server use it) */
+  onAttempt?: (event: { dispatch_id: string; action_type: string; phase: 'start' | 'end'; at: number; status?: string }) => void;
+}
+
+export type WorkerOutcome = 'done' | 'duplicate';
+
+/** Outputs larger than this are cut, so one result item stays cheap to write. */
+const MAX_OUTPUT_BYTES = 8_192;
+
+/**
+ * Runs one dispatched action. The claim is the conditional write of the state the dispatcher
+ * decided (`next`, if the state still has `expect_seq`): exactly one delivery of a dispatch wins
+ * it, so a duplicated event never runs an action twice. The result goes to an item of its own,
+ * written once per attempt, whose stream record wakes the dispatcher.
+ */
+export class WorkerRunner {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  async run(message: DispatchMessage): Promise<WorkerOutcome> {
+    const { dispatch, next } = message;
+    try {
+      await this.deps.executions.writeState(next, dispatch.expect_seq);
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        this.logger.debug('dispatch already claimed or stale', { dispatch_id: dispatch.dispatch_id });
+        return 'duplicate';
+      }
+      throw err;
+    }
+    const startedAt = this.deps.clock.now();
+    this.deps.onAttempt?.({ dispatch_id: dispatch.dispatch_id, action_type: dispatch.action_type, phase: 'start', at: startedAt });
+    const result = await this.execute(message, startedAt);
+    this.deps.onAttempt?.({ dispatch_id: dispatch.dispatch_id, action_type: dispatch.action_type, phase: 'end', at: result.ended_at, status: result.status });
+    await this.deps.executions.putResult(dispatch.org_id, dispatch.execution_id, result);
+    return 'done';
+  }
+
+  private async execute({ dispatch, next }: DispatchMessage, startedAt: number): Promise<ActionResult> {
+    const base = { index: dispatch.index, action_id: dispatch.action_id, attempt: dispatch.attempt, started_at: startedAt };
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const record = await this.deps.executions.load(dispatch.org_id, dispatch.execution_id);
+      if (!record) throw new RetryableError('INTERNAL_ERROR', `execution ${dispatch.execution_id} not found`);
+      const action = record.flow.actions[dispatch.index];
+      if (!action || action.id !== dispatch.action_id) {
+        throw new NonRetryableError('BAD_CONFIG', `flow snapshot has no action ${dispatch.action_id} at ${dispatch.index}`);
+      }
+      const handler = this.deps.handlers.get(action.type);
+      if (!handler) throw new NonRetryableError('BAD_CONFIG', `no worker is registered for action type "${action.type}"`);
+      const outputs: Record<string, Record<string, unknown>> = {};
+      for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
+      const parent = record.trigger?.lineage;
+      const lineage: Lineage = {
+        execution_id: dispatch.execution_id,
+        flow_id: dispatch.flow_id,
+        chain: [...(parent?.chain ?? []), dispatch.flow_id],
+        depth: (parent?.depth ?? 0) + 1,
+      };
+      const timeoutMs = Math.max(1, next.lease_until - startedAt);
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new RetryableError('TIMEOUT_ERROR', `action did not finish within ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      const outcome = await Promise.race([
+        handler({
+          org_id: dispatch.org_id,
+          execution_id: dispatch.execution_id,
+          flow_id: dispatch.flow_id,
+          flow_name: record.flow.flow_name,
+          action,
+          action_index: dispatch.index,
+          attempt: dispatch.attempt,
+          dispatch_id: dispatch.dispatch_id,
+          ...(record.entity ? { entity: record.entity } : {}),
+          ...(record.trigger ? { trigger: record.trigger } : {}),
+          outputs,
+          lineage,
+          signal: controller.signal,
+          clock: this.deps.clock,
+          logger: this.logger,
+        }),
+        timedOut,
+      ]);
+      return {
+        ...base,
+        status: 'success',
+        ended_at: this.deps.clock.now(),
+        ...(outcome.outputs ? { outputs: capOutputs(outcome.outputs) } : {}),
+        ...(outcome.effect ? { effect: outcome.effect } : {}),
+      };
+    } catch (err) {
+      const error = toAutomationError(err);
+      this.logger.info('action failed', { dispatch_id: dispatch.dispatch_id, code: error.code, reason: error.message });
+      return { ...base, status: 'failed', ended_at: this.deps.clock.now(), error: toActionError(error) };
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+function toActionError(error: AutomationError): NonNullable<ActionResult['error']> {
+  return {
+    code: error.code,
+    reason: error.message.slice(0, 1_000),
+    retryable: error.retryable,
+    ...(error.retryAfterMs !== undefined ? { retry_after_ms: error.retryAfterMs } : {}),
+    ...(error.info ? { info: capOutputs(error.info) } : {}),
+  };
+}
+
+function capOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+  const json = JSON.stringify(outputs);
+  if (json.length <= MAX_OUTPUT_BYTES) return outputs;
+  return { _truncated: true, preview: json.slice(0, MAX_OUTPUT_BYTES - 64) };
+}

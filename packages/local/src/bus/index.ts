@@ -1,0 +1,15 @@
+export {
+  LocalEventBus,
+  PutEventsValidationError,
+  BusClosedError,
+  entrySize,
+  type LocalEventBusOptions,
+  type LocalEventBusCounters,
+  type EventBusRule,
+  type BusEvent,
+  type DeadLetter,
+  type PutEventsInput,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+  type PutEventsOutput,
+} from './LocalEventBus';

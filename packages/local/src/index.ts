@@ -1,0 +1,4 @@
+export * from './emulators';
+export * from './pollers';
+export * from './bus';
+export * from './stack';

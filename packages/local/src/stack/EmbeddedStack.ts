@@ -1,0 +1,273 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CapacityMeter,
+  DISPATCHER_STREAM_FILTER,
+  DynamoConfigStore,
+  DynamoEntityStore,
+  DynamoExecutionStore,
+  DynamoFlowStore,
+  EventBridgeDispatchPublisher,
+  SesEmailSender,
+  SqsDeadLetterSink,
+  SqsEventIngress,
+  TABLES,
+  type TableNames,
+  createDispatcherHandler,
+  createDocumentClient,
+  createEntityEventsHandler,
+  createListenerHandler,
+  createTableInput,
+  createWorkerHandler,
+  tableNamesFor,
+} from '@autoflow/aws';
+import { type Decision, type EventPattern, type ExecutionState, matchesPattern, workerRoutes } from '@autoflow/core';
+import {
+  type ActionHandler,
+  ActionRegistry,
+  type ActionSettings,
+  type Clock,
+  Dispatcher,
+  type Logger,
+  Sweeper,
+  TriggerListener,
+  WorkerRunner,
+  builtInHandlers,
+  silentLogger,
+  systemClock,
+  toExecutionDocument,
+} from '@autoflow/engine';
+import { LocalEventBus, type PutEventsInput } from '../bus';
+import { localAwsClientConfig, startDynamoDbLocal, startFauxqs, startSesSink } from '../emulators';
+import { DynamoDbStreamPoller, SqsPoller, SqsQueues } from '../pollers';
+
+export interface EmbeddedStackOptions {
+  clock?: Clock;
+  random?: () => number;
+  logger?: Logger;
+  /** table and queue name prefix */
+  prefix?: string;
+  customHandlers?: Record<string, ActionHandler>;
+  settings?: Partial<ActionSettings>;
+  /** real-time interval of the sweeper; 0 disables it (call `sweep()` yourself) */
+  sweepIntervalMs?: number;
+  pollIntervalMs?: number;
+  /** count consumed capacity of every execution-store call */
+  meterCapacity?: boolean;
+  onTransition?: (state: ExecutionState, decision: Decision) => void;
+  onAttempt?: ConstructorParameters<typeof WorkerRunner>[0]['onAttempt'];
+}
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * autoflow on one machine: DynamoDB Local, fauxqs (SQS FIFO) and the SES sink on free loopback
+ * ports, the same tables and queues as the AWS deployment, and the real handlers fed by pollers
+ * that reproduce Lambda's event shapes (SQS batches, DynamoDB stream records, EventBridge events).
+ */
+export class EmbeddedStack {
+  readonly meter?: CapacityMeter;
+  private stopping = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly clock: Clock,
+    readonly tables: TableNames,
+    readonly endpoints: { dynamodb: string; sqs: string; ses: string },
+    readonly queues: { triggerUrl: string; triggerArn: string; dlqUrl: string; dlqArn: string },
+    readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient; ses: SESv2Client; streams: DynamoDBStreamsClient; document: { destroy(): void } },
+    readonly stores: {
+      flows: DynamoFlowStore;
+      executions: DynamoExecutionStore;
+      entities: DynamoEntityStore;
+      config: DynamoConfigStore;
+    },
+    readonly ingress: SqsEventIngress,
+    readonly bus: LocalEventBus,
+    readonly publisher: EventBridgeDispatchPublisher,
+    readonly dispatcher: Dispatcher,
+    readonly sweeper: Sweeper,
+    readonly registry: ActionRegistry,
+    private readonly pollers: { trigger: SqsPoller; executions: DynamoDbStreamPoller; entities: DynamoDbStreamPoller },
+    private readonly processes: Stoppable[],
+    meter: CapacityMeter | undefined,
+  ) {
+    if (meter) this.meter = meter;
+  }
+
+  static async start(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    const prefix = options.prefix ?? 'autoflow';
+    const processes: Stoppable[] = [];
+    try {
+      const [ddb, sqsServer, ses] = await Promise.all([startDynamoDbLocal(), startFauxqs(), startSesSink()]);
+      processes.push(ddb, sqsServer, ses);
+      const dynamodb = new DynamoDBClient(localAwsClientConfig(ddb.endpoint));
+      const streams = new DynamoDBStreamsClient(localAwsClientConfig(ddb.endpoint));
+      const sqs = new SQSClient(localAwsClientConfig(sqsServer.endpoint));
+      const sesClient = new SESv2Client(localAwsClientConfig(ses.endpoint));
+      const db = createDocumentClient(localAwsClientConfig(ddb.endpoint));
+
+      const tables = tableNamesFor(prefix);
+      await Promise.all(TABLES.map((def) => dynamodb.send(new CreateTableCommand(createTableInput(def, tables[def.id])))));
+
+      const queues = await new SqsQueues(sqs).create({
+        name: `${prefix}-triggers.fifo`,
+        fifo: true,
+        visibilityTimeoutSeconds: 2,
+        dlq: { name: `${prefix}-triggers-dlq.fifo`, maxReceiveCount: 5 },
+      });
+
+      const meter = options.meterCapacity ? new CapacityMeter() : undefined;
+      const stores = {
+        flows: new DynamoFlowStore(db, tables.control, clock),
+        executions: new DynamoExecutionStore(db, tables.executions, meter),
+        entities: new DynamoEntityStore(db, tables.entities, clock),
+        config: new DynamoConfigStore(db, tables.control),
+      };
+      const ingress = new SqsEventIngress(sqs, queues.queue.url);
+      const deadLetters = new SqsDeadLetterSink(sqs, queues.dlq!.url);
+      const bus = new LocalEventBus({ matcher: (pattern, event) => matchesPattern(pattern as EventPattern, event), busName: `${prefix}-automation`, account: '000000000000', region: 'us-east-1', maxAttempts: 5, retryDelayMs: 200 });
+      const publisher = new EventBridgeDispatchPublisher((input) => bus.putEvents(input as PutEventsInput), `${prefix}-automation`);
+
+      const settings: ActionSettings = {
+        emailFrom: 'autoflow@example.com',
+        webhookSigningSecret: 'autoflow-local-signing-secret',
+        allowPrivateWebhookTargets: true,
+        webhookTimeoutMs: 10_000,
+        ...options.settings,
+      };
+      const registry = new ActionRegistry();
+      const builtIns = builtInHandlers({ entities: stores.entities, ingress, email: new SesEmailSender(sesClient), config: stores.config, clock, settings });
+      for (const [type, handler] of Object.entries(builtIns)) registry.register(type, handler);
+      for (const [type, handler] of Object.entries(options.customHandlers ?? {})) registry.register(type, handler);
+
+      const listener = new TriggerListener({ flows: stores.flows, executions: stores.executions, deadLetters, clock, logger });
+      const dispatcher = new Dispatcher({
+        executions: stores.executions,
+        publisher,
+        clock,
+        logger,
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+      });
+      const worker = new WorkerRunner({ executions: stores.executions, handlers: registry, clock, logger, ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) });
+      const sweeper = new Sweeper({ executions: stores.executions, dispatcher, clock, logger });
+
+      const workerHandler = createWorkerHandler(worker, (m, extra) => logger.warn(m, extra as Record<string, unknown>));
+      for (const route of workerRoutes(registry.types())) {
+        bus.addRule({ name: route.name, pattern: route.pattern, target: async (event) => void (await workerHandler(event)) });
+      }
+
+      const pollInterval = options.pollIntervalMs ?? 50;
+      const dispatchFilter = (record: object): boolean => matchesPattern(DISPATCHER_STREAM_FILTER as never, record);
+      const pollers = {
+        trigger: new SqsPoller({ client: sqs, queueUrl: queues.queue.url, queueArn: queues.queue.arn, handler: createListenerHandler(listener), batchSize: 10, waitTimeSeconds: 1 }),
+        executions: new DynamoDbStreamPoller({
+          ddbClient: dynamodb,
+          streamsClient: streams,
+          tableName: tables.executions,
+          handler: createDispatcherHandler(dispatcher),
+          filter: dispatchFilter,
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 100,
+          maxRetryAttempts: 10,
+          bisectBatchOnFunctionError: true,
+          pollIntervalMs: pollInterval,
+          onFailure: (records, error) => logger.error('dispatcher gave up on records', { count: records.length, error: String(error) }),
+        }),
+        entities: new DynamoDbStreamPoller({
+          ddbClient: dynamodb,
+          streamsClient: streams,
+          tableName: tables.entities,
+          handler: createEntityEventsHandler(ingress),
+          startingPosition: 'TRIM_HORIZON',
+          batchSize: 100,
+          maxRetryAttempts: 10,
+          bisectBatchOnFunctionError: true,
+          pollIntervalMs: pollInterval,
+          onFailure: (records, error) => logger.error('entity events gave up on records', { count: records.length, error: String(error) }),
+        }),
+      };
+      await Promise.all([pollers.trigger.start(), pollers.executions.start(), pollers.entities.start()]);
+
+      const stack = new EmbeddedStack(
+        clock,
+        tables,
+        { dynamodb: ddb.endpoint, sqs: sqsServer.endpoint, ses: ses.endpoint },
+        { triggerUrl: queues.queue.url, triggerArn: queues.queue.arn, dlqUrl: queues.dlq!.url, dlqArn: queues.dlq!.arn },
+        { dynamodb, sqs, ses: sesClient, streams, document: db },
+        stores,
+        ingress,
+        bus,
+        publisher,
+        dispatcher,
+        sweeper,
+        registry,
+        pollers,
+        processes,
+        meter,
+      );
+      stack.sesSink = ses;
+      const sweepEvery = options.sweepIntervalMs ?? 1_000;
+      if (sweepEvery > 0) stack.scheduleSweeps(sweepEvery);
+      return stack;
+    } catch (err) {
+      await Promise.allSettled(processes.map((p) => p.stop()));
+      throw err;
+    }
+  }
+
+  private sesSink!: Awaited<ReturnType<typeof startSesSink>>;
+
+  /** Mail the SES sink received. */
+  listMail(): ReturnType<Awaited<ReturnType<typeof startSesSink>>['listMail']> {
+    return this.sesSink.listMail();
+  }
+
+  /** Publishes platform events to the trigger queue. */
+  publishEvents(events: Array<{ event_id: string; org_id: string; [k: string]: unknown }>): Promise<void> {
+    return this.ingress.publish(events);
+  }
+
+  /** The epilot-shaped execution document. */
+  async getExecution(orgId: string, executionId: string): Promise<Record<string, unknown> | undefined> {
+    const record = await this.stores.executions.load(orgId, executionId);
+    return record ? toExecutionDocument(record) : undefined;
+  }
+
+  /** Runs one sweep now (tests with a manual clock call this after advancing it). */
+  sweep(): ReturnType<Sweeper['sweep']> {
+    const run = this.sweeper.sweep();
+    this.sweeping = run.catch(() => undefined);
+    return run;
+  }
+
+  private scheduleSweeps(everyMs: number): void {
+    const tick = async (): Promise<void> => {
+      if (this.stopping) return;
+      await this.sweep().catch(() => undefined);
+      if (!this.stopping) this.sweepTimer = setTimeout(() => void tick(), everyMs);
+    };
+    this.sweepTimer = setTimeout(() => void tick(), everyMs);
+  }
+
+  /** Stops pollers, the bus and every process the stack started. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await this.sweeping;
+    await Promise.allSettled([this.pollers.trigger.stop(), this.pollers.executions.stop(), this.pollers.entities.stop()]);
+    await this.bus.idle().catch(() => undefined);
+    this.bus.close();
+    for (const c of Object.values(this.clients)) c.destroy();
+    await Promise.allSettled(this.processes.map((p) => p.stop()));
+  }
+}

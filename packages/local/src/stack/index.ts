@@ -1,0 +1,2 @@
+export * from './EmbeddedStack';
+export * from './ManualClock';

@@ -1,0 +1,196 @@
+import { isFinal } from '@autoflow/core';
+import { EmbeddedStack } from '@autoflow/local';
+import { saveFlow, statusChanged } from './support/flows';
+import { waitFor } from './support/waitFor';
+import { WebhookServer } from './support/webhookServer';
+
+/**
+ * The whole pipeline on the embedded stack: entity store → stream → trigger queue → listener →
+ * executions table → stream → dispatcher → bus → workers → results → dispatcher …
+ */
+describe('the engine, end to end on the embedded stack', () => {
+  let stack: EmbeddedStack;
+  let hooks: WebhookServer;
+  let org: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    hooks = await WebhookServer.start();
+    stack = await EmbeddedStack.start({ sweepIntervalMs: 100, pollIntervalMs: 25 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await hooks?.stop();
+  });
+
+  beforeEach(() => {
+    org = `org-${++seq}`;
+  });
+
+  async function finishedExecutionsFor(entityId: string, count = 1) {
+    return waitFor(`${count} finished execution(s) for ${entityId}`, async () => {
+      const states = await stack.stores.executions.listByEntity(org, entityId);
+      if (states.length < count || !states.every((s) => isFinal(s.status))) return undefined;
+      return Promise.all(states.map(async (s) => (await stack.getExecution(org, s.execution_id)) as Record<string, any>));
+    });
+  }
+
+  async function placeOrder(extra: Record<string, unknown> = {}) {
+    const order = await stack.stores.entities.create(org, {
+      _schema: 'order',
+      _title: 'Order 1',
+      order_number: 'A-1',
+      status: 'open_for_acceptance',
+      customer_email: 'jane@example.com',
+      customer_name: 'Jane',
+      ...extra,
+    });
+    await stack.stores.entities.update(org, order._id, { status: 'placed' });
+    return order;
+  }
+
+  it('runs webhook → map-entity → send-email when an order goes from open_for_acceptance to placed, and each effect happens for real', async () => {
+    await saveFlow(stack, org, {
+      flow_name: 'order placed',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [
+        { id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/erp` } },
+        {
+          id: 'tag',
+          type: 'map-entity',
+          config: {
+            target_schema: 'order',
+            mapping_attributes: [
+              { target: '_tags', operation: { _append: ['placed'], _uniq: true } },
+              { target: 'confirmation', operation: { _template: 'Order {{order_number}} confirmed' } },
+            ],
+          },
+        },
+        { id: 'mail', type: 'send-email', config: { to: '{{customer_email}}', subject: 'Order {{order_number}}', text: 'Hi {{customer_name}}' } },
+      ],
+    });
+
+    const order = await placeOrder();
+    const [execution] = await finishedExecutionsFor(order._id);
+
+    expect(execution!.execution_status).toBe('success');
+    expect(execution!.actions.map((a: any) => a.execution_status)).toEqual(['success', 'success', 'success']);
+    const [request] = hooks.received(`/${org}/erp`);
+    expect(request?.json).toMatchObject({ org_id: org, entity: { _id: order._id, status: 'placed' }, trigger: { operation: 'updateEntity' } });
+    expect(request?.headers['x-autoflow-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const stored = await stack.stores.entities.get(org, order._id);
+    expect(stored).toMatchObject({ _tags: ['placed'], confirmation: 'Order A-1 confirmed' });
+    const mail = await waitFor('the confirmation mail', async () => (await stack.listMail()).find((m: any) => JSON.stringify(m).includes('Order A-1')));
+    expect(JSON.stringify(mail)).toContain('jane@example.com');
+    expect(execution!.actions[2].outputs.message_id).toEqual(expect.any(String));
+  });
+
+  it('does not start the flow when the status changes between other values', async () => {
+    await saveFlow(stack, org, {
+      flow_name: 'placed only',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/never` } }],
+    });
+    const order = await stack.stores.entities.create(org, { _schema: 'order', status: 'draft' });
+    await stack.stores.entities.update(org, order._id, { status: 'placed' });
+    // A second entity that does match proves the pipeline ran meanwhile.
+    await saveFlow(stack, org, {
+      flow_name: 'witness',
+      triggers: [statusChanged('order', 'placed', 'shipped')],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/witness` } }],
+    });
+    await stack.stores.entities.update(org, order._id, { status: 'shipped' });
+    const executions = await finishedExecutionsFor(order._id);
+    expect(executions.map((e) => e.flow_name)).toEqual(['witness']);
+    expect(hooks.received(`/${org}/never`)).toHaveLength(0);
+  });
+
+  it('continues after a failing webhook with allow_failure, and records the failure', async () => {
+    hooks.respond(`/${org}/broken`, () => ({ status: 400, body: { error: 'nope' } }));
+    await saveFlow(stack, org, {
+      flow_name: 'tolerant',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [
+        { id: 'hook', type: 'trigger-webhook', allow_failure: true, config: { url: `${hooks.url}/${org}/broken` } },
+        { id: 'after', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/after` } },
+      ],
+    });
+    const order = await placeOrder();
+    const [execution] = await finishedExecutionsFor(order._id);
+    expect(execution!.execution_status).toBe('success');
+    expect(execution!.actions[0]).toMatchObject({ execution_status: 'failed', error_output: { error_code: 'TRIGGER_WEBHOOK_ERROR' } });
+    expect(execution!.actions[1].execution_status).toBe('success');
+    expect(hooks.received(`/${org}/after`)).toHaveLength(1);
+  });
+
+  it('fails the execution and skips later actions when a webhook fails without allow_failure', async () => {
+    hooks.respond(`/${org}/broken`, () => ({ status: 422 }));
+    await saveFlow(stack, org, {
+      flow_name: 'strict',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [
+        { id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/broken` } },
+        { id: 'after', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/after` } },
+        { id: 'mail', type: 'send-email', config: { to: 'x@example.com', subject: 's', text: 't' } },
+      ],
+    });
+    const order = await placeOrder();
+    const [execution] = await finishedExecutionsFor(order._id);
+    expect(execution!.execution_status).toBe('failed');
+    expect(execution!.actions.map((a: any) => a.execution_status)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(execution!.actions[0].error_output.error_reason).toContain('422');
+    expect(hooks.received(`/${org}/after`)).toHaveLength(0);
+  });
+
+  it('retries a webhook with backoff until it succeeds', async () => {
+    hooks.respond(`/${org}/flaky`, (n) => (n < 3 ? { status: 503 } : { status: 200, body: { ok: true } }));
+    await saveFlow(stack, org, {
+      flow_name: 'flaky',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [
+        {
+          id: 'hook',
+          type: 'trigger-webhook',
+          config: { url: `${hooks.url}/${org}/flaky` },
+          retry_policy: { max_attempts: 4, initial_delay_ms: 300, backoff_rate: 2, jitter: 'none' },
+        },
+      ],
+    });
+    const order = await placeOrder();
+    const [execution] = await finishedExecutionsFor(order._id);
+    expect(execution!.execution_status).toBe('success');
+    expect(execution!.actions[0]).toMatchObject({ execution_status: 'success', attempts: 3 });
+    const calls = hooks.received(`/${org}/flaky`);
+    expect(calls).toHaveLength(3);
+    // Backoff without jitter: the second retry waits at least twice the initial delay.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(300);
+    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(600);
+    // Every attempt is a distinct delivery id, so the receiver can tell retries apart.
+    expect(new Set(calls.map((c) => c.headers['x-autoflow-delivery'])).size).toBe(3);
+  });
+
+  it('skips an action whose condition is false and records why', async () => {
+    await saveFlow(stack, org, {
+      flow_name: 'conditional',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      conditions: [
+        {
+          id: 'big-order',
+          statements: [{ id: 's1', source: { origin: 'trigger', attribute: 'amount', attributeType: 'number' }, operation: 'greater_than', values: ['1000'] }],
+        },
+      ],
+      actions: [
+        { id: 'vip', type: 'trigger-webhook', condition_id: 'big-order', config: { url: `${hooks.url}/${org}/vip` } },
+        { id: 'all', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/all` } },
+      ],
+    });
+    const order = await placeOrder({ amount: 50 });
+    const [execution] = await finishedExecutionsFor(order._id);
+    expect(execution!.execution_status).toBe('success');
+    expect(execution!.actions[0].execution_status).toBe('skipped');
+    expect(execution!.actions[0].reason.message).toContain('big-order');
+    expect(execution!.actions[1].execution_status).toBe('success');
+    expect(hooks.received(`/${org}/vip`)).toHaveLength(0);
+  });
+});
