@@ -22,7 +22,7 @@ export function describeTransition(state: ExecutionState, decision: Decision): s
     const d = decision.dispatch;
     return `${head}: run ${d.action_type} ${short(d.action_id)} attempt ${d.attempt}`;
   }
-  const changed = next.acts.filter((a, i) => a.s !== state.acts[i]?.s).map((a) => `${a.t} ${a.s}${a.why ? ` (${a.why})` : ''}`);
+  const changed = next.acts.flatMap((a, i) => (a.s !== state.acts[i]?.s ? [`action #${i + 1} ${a.s}${a.why ? ` (${a.why})` : ''}`] : []));
   return `${head}: ${isFinal(next.status) ? next.status.toUpperCase() : next.status}${changed.length ? ` — ${changed.join(', ')}` : ''}`;
 }
 

@@ -12,7 +12,8 @@ import type { CapacityMeter } from './CapacityMeter';
 import { isConditionFailure } from './documentClient';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
-const STATE_FIELDS = ['org_id', 'execution_id', 'flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason'] as const;
+/** Stored as attributes of the state item; org and execution id are read back from its key. */
+const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason'] as const;
 
 /** The executions table (see tables/TableDefinition.ts for the item collection). */
 export class DynamoExecutionStore implements ExecutionStore {
@@ -28,7 +29,7 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   /** The stored state item: the state plus the keys of the indexes it belongs to. */
   stateItem(state: ExecutionState): Record<string, unknown> {
-    const item: Record<string, unknown> = { ...K.state(state.org_id, state.execution_id), kind: 'state' };
+    const item: Record<string, unknown> = { ...K.state(state.org_id, state.execution_id) };
     for (const f of STATE_FIELDS) if (state[f] !== undefined) item[f] = state[f];
     // The dispatcher's stream filter wakes it only for states with nothing running or waiting.
     item.busy = state.acts.some((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
@@ -37,7 +38,6 @@ export class DynamoExecutionStore implements ExecutionStore {
     if (state.entity_id) item.entity_pk = K.entityPk(state.org_id, state.entity_id);
     if (!isFinal(state.status)) {
       item.active_pk = K.activePk(shardOf(state.execution_id));
-      item.active_sk = K.activeSk(state.org_id, state.execution_id);
     }
     return item;
   }
@@ -110,7 +110,7 @@ export class DynamoExecutionStore implements ExecutionStore {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...this.rcc,
         }),
-      ).then((out) => this.meter?.record('writeState', out.ConsumedCapacity, 'write'));
+      ).then((out) => this.meter?.record(isFinal(next.status) ? 'writeState.final' : 'writeState', out.ConsumedCapacity, 'write'));
     } catch (err) {
       if (isConditionFailure(err)) {
         const item = (err as { Item?: Record<string, never> }).Item;
@@ -122,7 +122,7 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   async putResult(orgId: string, executionId: string, result: ActionResult): Promise<'created' | 'exists'> {
     try {
-      await this.put('putResult', { ...K.result(orgId, executionId, result.index, result.attempt), kind: 'result', org_id: orgId, execution_id: executionId, result }, 'attribute_not_exists(pk)');
+      await this.put('putResult', { ...K.result(orgId, executionId, result.index, result.attempt), result }, 'attribute_not_exists(pk)');
       return 'created';
     } catch (err) {
       if (isConditionFailure(err)) return 'exists';
@@ -197,7 +197,8 @@ export class DynamoExecutionStore implements ExecutionStore {
 }
 
 function toState(item: Record<string, unknown>): ExecutionState {
-  const state: Record<string, unknown> = {};
+  const ref = K.parseCollection(String(item.pk));
+  const state: Record<string, unknown> = { org_id: ref?.org, execution_id: ref?.executionId };
   for (const f of STATE_FIELDS) if (item[f] !== undefined) state[f] = item[f];
   return state as unknown as ExecutionState;
 }

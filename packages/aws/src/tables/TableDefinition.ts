@@ -44,7 +44,7 @@ export const executionsTable: TableDefinition = {
   stream: 'NEW_AND_OLD_IMAGES',
   ttlAttribute: 'expires_at',
   indexes: [
-    { name: 'active', partitionKey: { name: 'active_pk', type: 'S' }, sortKey: { name: 'active_sk', type: 'S' }, projection: 'KEYS_ONLY' },
+    { name: 'active', partitionKey: { name: 'active_pk', type: 'S' }, sortKey: { name: 'created_sk', type: 'S' }, projection: 'KEYS_ONLY' },
     { name: 'byEntity', partitionKey: { name: 'entity_pk', type: 'S' }, sortKey: { name: 'created_sk', type: 'S' }, projection: 'KEYS_ONLY' },
     { name: 'byOrg', partitionKey: { name: 'org_pk', type: 'S' }, sortKey: { name: 'created_sk', type: 'S' }, projection: 'KEYS_ONLY' },
   ],

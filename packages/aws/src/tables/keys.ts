@@ -18,7 +18,6 @@ export const executionKeys = {
   /** sweeper shards spread the sparse active index over a few partitions */
   activeShards: 4,
   activePk: (shard: number) => `ACTIVE#${shard}`,
-  activeSk: (org: string, executionId: string) => `${org}#${executionId}`,
   entityPk: (org: string, entityId: string) => `ORG#${org}#ENTITY#${entityId}`,
   orgPk: (org: string) => `ORG#${org}`,
   createdSk: (createdAt: number, executionId: string) => `${new Date(createdAt).toISOString()}#${executionId}`,

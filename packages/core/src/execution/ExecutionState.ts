@@ -23,12 +23,11 @@ export type Status = (typeof Status)[keyof typeof Status];
 export const FINAL: ReadonlySet<Status> = new Set<Status>(['success', 'failed', 'cancelled', 'skipped', 'hot']);
 export const isFinal = (s: Status): boolean => FINAL.has(s);
 
-/** Per-action slot. Short attribute names keep the state item small. */
+/**
+ * Per-action slot, aligned by index with the plan's actions (which hold ids and types).
+ * Short attribute names keep the state item small.
+ */
 export interface ActionSlot {
-  /** action id */
-  id: string;
-  /** action type */
-  t: string;
   /** status */
   s: Status;
   /** attempts dispatched so far (monotonic across retriggers) */

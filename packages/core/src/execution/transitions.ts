@@ -30,7 +30,7 @@ export interface DecideContext {
 
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_IDLE_LEASE_MS = 60_000;
-const MAX_REASON = 160;
+const MAX_REASON = 80;
 
 const clip = (s: string): string => (s.length > MAX_REASON ? `${s.slice(0, MAX_REASON - 1)}…` : s);
 
@@ -71,8 +71,8 @@ export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideC
         flow_id: state.flow_id,
         index: i,
         attempt,
-        action_id: slot.id,
-        action_type: slot.t,
+        action_id: action.id,
+        action_type: action.type,
         dispatch_id: dispatchIdOf(state.execution_id, i, attempt),
         expect_seq: state.seq,
       },
@@ -105,8 +105,8 @@ function stripUndefined(o: object): void {
 export function onStateChanged(state: ExecutionState, plan: ExecutionPlan, ctx: DecideContext): Decision {
   if (isFinal(state.status)) return { kind: 'none', reason: `execution is ${state.status}` };
   if (state.status === 'pending' || state.status === 'paused') return { kind: 'none', reason: `execution is ${state.status}` };
-  const busy = state.acts.find((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
-  if (busy) return { kind: 'none', reason: `action ${busy.id} is ${busy.s}` };
+  const busy = state.acts.findIndex((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
+  if (busy !== -1) return { kind: 'none', reason: `action ${plan.actions[busy]?.id} is ${state.acts[busy]!.s}` };
   const first = state.acts.findIndex((a) => a.s === 'pending');
   return advance(state, plan, ctx, first === -1 ? state.acts.length : first);
 }
@@ -122,7 +122,7 @@ export function onResult(state: ExecutionState, plan: ExecutionPlan, result: Act
   if (result.status === 'success') {
     acts[result.index] = { ...slot, s: 'success', end: result.ended_at };
     if (result.effect === 'cancel_execution') {
-      return cancel({ ...state, acts }, ctx.now, `cancelled by action ${slot.id}`);
+      return cancel({ ...state, acts }, ctx.now, `cancelled by action ${result.action_id}`);
     }
     return advance(state, plan, ctx, result.index + 1, acts);
   }
@@ -150,7 +150,7 @@ function onFailure(state: ExecutionState, plan: ExecutionPlan, index: number, er
   }
   acts[index] = { ...slot, s: 'failed', end: endedAt, why: clip(error.code) };
   for (let i = index + 1; i < acts.length; i++) {
-    if (acts[i]!.s === 'pending') acts[i] = { ...acts[i]!, s: 'skipped', why: `execution failed at ${slot.id}` };
+    if (acts[i]!.s === 'pending') acts[i] = { ...acts[i]!, s: 'skipped', why: `execution failed at ${action.id}` };
   }
   return { kind: 'write', next: bump(state, ctx.now, acts, { status: 'failed' }), expect_seq: state.seq };
 }
@@ -219,12 +219,12 @@ export function retrigger(
   strategy: RetryStrategy,
   now: number,
 ): { ok: true; decision: Extract<Decision, { kind: 'write' }> } | { ok: false; reason: string } {
-  const index = state.acts.findIndex((a) => a.id === actionId);
-  if (index === -1) return { ok: false, reason: `execution has no action ${actionId}` };
+  const index = plan.actions.findIndex((a) => a.id === actionId);
+  if (index === -1 || !state.acts[index]) return { ok: false, reason: `execution has no action ${actionId}` };
   const slot = state.acts[index]!;
-  const running = state.acts.find((a) => a.s === 'in_progress' || a.s === 'scheduled');
-  if (!isFinal(state.status) && running && running.id !== actionId) {
-    return { ok: false, reason: `action ${running.id} is ${running.s}; retrigger when it is done` };
+  const running = state.acts.findIndex((a) => a.s === 'in_progress' || a.s === 'scheduled');
+  if (!isFinal(state.status) && running !== -1 && running !== index) {
+    return { ok: false, reason: `action ${plan.actions[running]?.id} is ${state.acts[running]!.s}; retrigger when it is done` };
   }
   if (slot.s === 'success' && strategy !== RetryStrategy.RETRY_ALL_PARENT_CONDITION_ACTIONS) {
     return { ok: false, reason: `action ${actionId} already succeeded` };
@@ -280,6 +280,6 @@ export function initialState(input: {
     seq: 0,
     cur: -1,
     lease_until: input.now + (input.idleLeaseMs ?? DEFAULT_IDLE_LEASE_MS),
-    acts: input.plan.actions.map((a) => ({ id: a.id, t: a.type, s: status === 'hot' ? 'skipped' : 'pending', n: 0 })),
+    acts: input.plan.actions.map(() => ({ s: status === 'hot' ? 'skipped' : 'pending', n: 0 })),
   };
 }

@@ -16,7 +16,7 @@ export function toExecutionDocument(record: ExecutionRecord): Record<string, unk
     if (!prev || prev.attempt < r.attempt) latest.set(r.index, r);
   }
   const actions = state.acts.map((slot, index) => {
-    const config = flow.actions[index] ?? { id: slot.id, type: slot.t };
+    const config = flow.actions[index] ?? { id: `#${index}`, type: 'unknown' };
     const result = latest.get(index);
     const failed = slot.s === 'failed' || (slot.s === 'scheduled' && result?.status === 'failed');
     return strip({
@@ -46,7 +46,7 @@ export function toExecutionDocument(record: ExecutionRecord): Record<string, unk
     entity_snapshot: entity,
     created_at: iso(state.created_at),
     updated_at: iso(state.updated_at),
-    current_action_id: state.cur >= 0 ? state.acts[state.cur]?.id : undefined,
+    current_action_id: state.cur >= 0 ? flow.actions[state.cur]?.id : undefined,
     conditions: flow.conditions,
     schedules: flow.schedules,
     actions,
