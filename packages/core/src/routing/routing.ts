@@ -29,6 +29,19 @@ export const workerRoute = (actionType: string): WorkerRoute => ({
   pattern: { source: [AUTOMATION_SOURCE], 'detail-type': [dispatchDetailType(actionType)] },
 });
 
+/**
+ * Dispatches of a type no worker is registered for go to the fallback worker, which fails the
+ * action at once with a clear reason instead of letting it time out.
+ */
+export const fallbackRoute = (knownTypes: readonly string[]): WorkerRoute => ({
+  name: 'worker-unregistered-types',
+  actionType: '*',
+  pattern: {
+    source: [AUTOMATION_SOURCE],
+    'detail-type': [{ 'anything-but': knownTypes.map(dispatchDetailType) }] as unknown as string[],
+  },
+});
+
 /** Routes for the built-in types plus the custom types a deployment registers. */
 export const workerRoutes = (customTypes: readonly string[] = []): WorkerRoute[] =>
   [...new Set([...BUILT_IN_ACTION_TYPES, ...customTypes])].map(workerRoute);

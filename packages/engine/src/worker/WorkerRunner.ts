@@ -77,6 +77,8 @@ export class WorkerRunner {
           controller.abort();
           reject(new RetryableError('TIMEOUT_ERROR', `action did not finish within ${timeoutMs} ms`));
         }, timeoutMs);
+        // The lease, not this timer, is what guarantees progress: never keep a process alive for it.
+        timer.unref?.();
       });
       const outcome = await Promise.race([
         handler({

@@ -23,7 +23,7 @@ import {
   createWorkerHandler,
   tableNamesFor,
 } from '@autoflow/aws';
-import { type Decision, type EventPattern, type ExecutionState, matchesPattern, workerRoutes } from '@autoflow/core';
+import { type Decision, type EventPattern, type ExecutionState, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
 import {
   type ActionHandler,
   ActionRegistry,
@@ -161,7 +161,7 @@ export class EmbeddedStack {
       const sweeper = new Sweeper({ executions: stores.executions, dispatcher, clock, logger });
 
       const workerHandler = createWorkerHandler(worker, (m, extra) => logger.warn(m, extra as Record<string, unknown>));
-      for (const route of workerRoutes(registry.types())) {
+      for (const route of [...workerRoutes(registry.types()), fallbackRoute(registry.types())]) {
         bus.addRule({ name: route.name, pattern: route.pattern, target: async (event) => void (await workerHandler(event)) });
       }
 
