@@ -20,7 +20,7 @@ export function describeTransition(state: ExecutionState, decision: Decision): s
   const head = `execution ${short(state.execution_id)} (flow ${short(state.flow_id)})`;
   if (decision.kind === 'dispatch') {
     const d = decision.dispatch;
-    return `${head}: run ${d.action_type} ${short(d.action_id)} attempt ${d.attempt}`;
+    return `${head}: run ${d.action_type} "${d.action_id}" attempt ${d.attempt}`;
   }
   const changed = next.acts.flatMap((a, i) => (a.s !== state.acts[i]?.s ? [`action #${i + 1} ${a.s}${a.why ? ` (${a.why})` : ''}`] : []));
   return `${head}: ${isFinal(next.status) ? next.status.toUpperCase() : next.status}${changed.length ? ` — ${changed.join(', ')}` : ''}`;
@@ -50,6 +50,7 @@ export async function runDev(opts: DevOptions, log: (line: string) => void = (l)
     log(`✓ flow "${saved.flow_name}" (${saved.id}) from ${file}`);
   }
   log(`autoflow is running: API ${url} · org "${opts.org}" · DynamoDB ${stack.endpoints.dynamodb} · SES sink ${stack.endpoints.ses}/store`);
+  log(`emulator processes: ${stack.pids.map((pid) => `pid ${pid}`).join(', ')} (stopped with the dev server)`);
   let code = invalid.length > 0 ? 1 : 0;
   if (opts.demo) code = Math.max(code, await runDemo(stack, opts.org, log));
   if (opts.exit) {

@@ -215,6 +215,7 @@ export class EmbeddedStack {
         meter,
       );
       stack.sesSink = ses;
+      stack.pids = [ddb.pid, sqsServer.pid];
       const sweepEvery = options.sweepIntervalMs ?? 1_000;
       if (sweepEvery > 0) stack.scheduleSweeps(sweepEvery);
       return stack;
@@ -225,6 +226,9 @@ export class EmbeddedStack {
   }
 
   private sesSink!: Awaited<ReturnType<typeof startSesSink>>;
+
+  /** Processes the stack started (DynamoDB Local, fauxqs); all gone after `stop()`. */
+  pids: number[] = [];
 
   /** Mail the SES sink received. */
   listMail(): ReturnType<Awaited<ReturnType<typeof startSesSink>>['listMail']> {
