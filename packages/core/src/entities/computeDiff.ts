@@ -18,16 +18,22 @@ export function computeDiff(oldImage: Record<string, unknown> | undefined, newIm
   const before = oldImage ?? {};
   const after = newImage ?? {};
   const diff: ComputedDiff = { added: {}, updated: {}, deleted: {} };
+  // Own properties only: attribute names like `constructor` or `__proto__` are data here.
+  const has = (o: Record<string, unknown>, k: string): boolean => Object.hasOwn(o, k) && o[k] !== undefined;
   for (const [key, value] of Object.entries(after)) {
     if (VOLATILE.has(key) || value === undefined) continue;
-    if (!(key in before) || before[key] === undefined) diff.added[key] = value;
-    else if (!deepEqual(before[key], value)) diff.updated[key] = before[key];
+    if (!has(before, key)) put(diff.added, key, value);
+    else if (!deepEqual(before[key], value)) put(diff.updated, key, before[key]);
   }
   for (const [key, value] of Object.entries(before)) {
     if (VOLATILE.has(key) || value === undefined) continue;
-    if (!(key in after) || after[key] === undefined) diff.deleted[key] = value;
+    if (!has(after, key)) put(diff.deleted, key, value);
   }
   return diff;
+}
+
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

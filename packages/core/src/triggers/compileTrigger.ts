@@ -120,8 +120,10 @@ export function triggerIndexKeys(trigger: TriggerLike): string[] {
       if (typeof c.schema === 'string') return [`entity_operation#${c.schema}`];
       // `payload._schema: ["a", "b"]` with plain strings narrows the trigger just as well.
       const op = ((c.filter_config as Record<string, unknown> | undefined)?.operation ?? {}) as Record<string, unknown>;
-      const schemas = (op.payload as Record<string, unknown> | undefined)?._schema;
-      if (Array.isArray(schemas) && schemas.length > 0 && schemas.every((s) => typeof s === 'string')) {
+      const payload = op.payload as Record<string, unknown> | undefined;
+      const schemas = payload?._schema;
+      // An `$or` inside the payload filter may let other schemas through: file it under `*`.
+      if (!containsOr(payload) && Array.isArray(schemas) && schemas.length > 0 && schemas.every((s) => typeof s === 'string')) {
         return (schemas as string[]).map((s) => `entity_operation#${s}`);
       }
       return ['entity_operation#*'];
@@ -137,6 +139,12 @@ export function triggerIndexKeys(trigger: TriggerLike): string[] {
     default:
       return [];
   }
+}
+
+function containsOr(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsOr);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k === '$or' || containsOr(v));
 }
 
 /** Index keys an event looks up. Manual starts name their flow and bypass the index. */
