@@ -1,4 +1,5 @@
 import { isFinal } from '@autoflow/core';
+import { verifyWebhookSignature } from '@autoflow/engine';
 import { EmbeddedStack } from '@autoflow/local';
 import { saveFlow, statusChanged } from './support/flows';
 import { waitFor } from './support/waitFor';
@@ -84,6 +85,32 @@ describe('the engine, end to end on the embedded stack', () => {
     const mail = await waitFor('the confirmation mail', async () => (await stack.listMail()).find((m: any) => JSON.stringify(m).includes('Order A-1')));
     expect(JSON.stringify(mail)).toContain('jane@example.com');
     expect(execution!.actions[2].outputs.message_id).toEqual(expect.any(String));
+  });
+
+  it('resolves a stored email template and a configured webhook target', async () => {
+    await stack.stores.config.putEmailTemplate(org, {
+      id: 'order-confirmation',
+      to: '{{customer_email}}',
+      subject: 'Stored template for {{order_number}}',
+      html: '<p>Dear {{customer_name}}</p>',
+    });
+    await stack.stores.config.putWebhookTarget(org, { id: 'erp', url: `${hooks.url}/${org}/target`, secret: 'per-target-secret' });
+    await saveFlow(stack, org, {
+      flow_name: 'stored config',
+      triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
+      actions: [
+        { id: 'hook', type: 'trigger-webhook', config: { target_webhook_id: 'erp' } },
+        { id: 'mail', type: 'send-email', config: { email_template_id: 'order-confirmation' } },
+      ],
+    });
+    const order = await placeOrder({ order_number: 'T-7' });
+    const [execution] = await finishedExecutionsFor(order._id);
+    expect(execution!.execution_status).toBe('success');
+    const [request] = hooks.received(`/${org}/target`);
+    const header = String(request?.headers['x-autoflow-signature']);
+    expect(verifyWebhookSignature('per-target-secret', header, request!.body, Math.floor(Date.now() / 1000), 300)).toBe(true);
+    const mail = await waitFor('the templated mail', async () => (await stack.listMail()).find((m: any) => JSON.stringify(m).includes('Stored template for T-7')));
+    expect(JSON.stringify(mail)).toContain('Dear Jane');
   });
 
   it('does not start the flow when the status changes between other values', async () => {

@@ -4,3 +4,4 @@ export * from './eventbridge';
 export * from './sqs';
 export * from './ses';
 export * from './handlers';
+export * from './logging';
