@@ -8,3 +8,5 @@ export * from './entities/entityEvent';
 export * from './executions/executionId';
 export * from './executions/planOf';
 export * from './executions/toExecutionDocument';
+export * from './executions/resumeToken';
+export * from './executions/resumeExecution';

@@ -96,8 +96,13 @@ export interface ActionResult {
   ended_at: number;
   outputs?: Record<string, unknown>;
   error?: ActionError;
-  /** the action ended its own execution (cancel-flow-execution) */
-  effect?: 'cancel_execution';
+  /**
+   * `cancel_execution`: the action ended its own execution (cancel-flow-execution);
+   * `pause`: the action waits for a callback through the public resume endpoint.
+   */
+  effect?: 'cancel_execution' | 'pause';
+  /** sha256 of the single-use resume token handed to a pausing action */
+  resume_hash?: string;
 }
 
 export interface Dispatch {

@@ -31,6 +31,8 @@ export interface DecideContext {
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_IDLE_LEASE_MS = 60_000;
 const MAX_REASON = 80;
+/** A paused execution waits for a person or a system; the sweeper looks at it once a day. */
+const PAUSED_LEASE_MS = 24 * 60 * 60_000;
 
 const clip = (s: string): string => (s.length > MAX_REASON ? `${s.slice(0, MAX_REASON - 1)}…` : s);
 
@@ -124,6 +126,10 @@ export function onResult(state: ExecutionState, plan: ExecutionPlan, result: Act
     if (result.effect === 'cancel_execution') {
       return cancel({ ...state, acts }, ctx.now, `cancelled by action ${result.action_id}`);
     }
+    if (result.effect === 'pause') {
+      acts[result.index] = { ...slot, s: 'paused' };
+      return { kind: 'write', next: bump(state, ctx.now, acts, { status: 'paused', lease_until: ctx.now + PAUSED_LEASE_MS }), expect_seq: state.seq };
+    }
     return advance(state, plan, ctx, result.index + 1, acts);
   }
   return onFailure(state, plan, result.index, result.error ?? { code: 'INTERNAL_ERROR', reason: 'unknown failure', retryable: true }, result.ended_at, ctx, acts);
@@ -199,6 +205,23 @@ export function cancel(state: ExecutionState, now: number, reason: string): Deci
     a.s === 'pending' || a.s === 'scheduled' || a.s === 'paused' ? { ...a, s: 'cancelled' as Status, why: clip(reason) } : { ...a },
   );
   return { kind: 'write', next: bump(state, now, acts, { status: 'cancelled', reason: clip(reason) }), expect_seq: state.seq };
+}
+
+/**
+ * Resumes an execution paused by one of its actions: that action succeeds and the execution
+ * goes on with the next one. Single use: a second resume finds the action no longer paused.
+ */
+export function resume(
+  state: ExecutionState,
+  index: number,
+  now: number,
+): { ok: true; decision: Extract<Decision, { kind: 'write' }> } | { ok: false; reason: string } {
+  const slot = state.acts[index];
+  if (state.status !== 'paused' || !slot || slot.s !== 'paused') return { ok: false, reason: 'execution is not waiting for this resume' };
+  const acts = state.acts.map((a) => ({ ...a }));
+  acts[index] = { ...slot, s: 'success', end: now };
+  const next = bump(state, now, acts, { status: 'in_progress', lease_until: now + DEFAULT_IDLE_LEASE_MS });
+  return { ok: true, decision: { kind: 'write', next, expect_seq: state.seq } };
 }
 
 export const RetryStrategy = {

@@ -19,6 +19,8 @@ export interface ActionContext {
   outputs: Record<string, Record<string, unknown>>;
   /** lineage to stamp on anything this action causes (entity writes, events) */
   lineage: Lineage;
+  /** single-use token that resumes the execution if this action returns `effect: 'pause'` */
+  resume_token: string;
   /** aborted when the action's timeout expires */
   signal: AbortSignal;
   clock: Clock;
@@ -27,8 +29,12 @@ export interface ActionContext {
 
 export interface ActionOutcome {
   outputs?: Record<string, unknown>;
-  /** the action ends its own execution (cancel-flow-execution) */
-  effect?: 'cancel_execution';
+  /**
+   * `cancel_execution`: the action ends its own execution (cancel-flow-execution);
+   * `pause`: the execution waits until someone calls the public resume endpoint with
+   * `ctx.resume_token` (hand it to whoever must confirm, e.g. in a link).
+   */
+  effect?: 'cancel_execution' | 'pause';
 }
 
 /** Runs one action. Throws AutomationError subclasses; retry is decided by the error type. */

@@ -1,5 +1,6 @@
 import { type ActionResult, AutomationError, ConflictError, NonRetryableError, RetryableError, toAutomationError } from '@autoflow/core';
 import type { ActionHandler } from '../actions/ActionHandler';
+import { hashResumeToken, newResumeToken } from '../executions/resumeToken';
 import type { Clock, DispatchMessage, ExecutionStore, Lineage, Logger } from '../ports';
 import { silentLogger } from '../ports';
 
@@ -80,6 +81,7 @@ export class WorkerRunner {
         // The lease, not this timer, is what guarantees progress: never keep a process alive for it.
         timer.unref?.();
       });
+      const resumeToken = newResumeToken(dispatch.org_id, dispatch.execution_id, dispatch.index);
       const outcome = await Promise.race([
         handler({
           org_id: dispatch.org_id,
@@ -90,6 +92,7 @@ export class WorkerRunner {
           action_index: dispatch.index,
           attempt: dispatch.attempt,
           dispatch_id: dispatch.dispatch_id,
+          resume_token: resumeToken,
           ...(record.entity ? { entity: record.entity } : {}),
           ...(record.trigger ? { trigger: record.trigger } : {}),
           outputs,
@@ -106,6 +109,7 @@ export class WorkerRunner {
         ended_at: this.deps.clock.now(),
         ...(outcome.outputs ? { outputs: capOutputs(outcome.outputs) } : {}),
         ...(outcome.effect ? { effect: outcome.effect } : {}),
+        ...(outcome.effect === 'pause' ? { resume_hash: hashResumeToken(resumeToken) } : {}),
       };
     } catch (err) {
       const error = toAutomationError(err);

@@ -146,6 +146,7 @@ export function makeContext(
   return {
     org_id: ORG,
     execution_id: 'exe-1',
+    resume_token: 'test-resume-token',
     flow_id: 'flow-1',
     flow_name: 'Welcome flow',
     action: { id: 'action-1', type, ...(config === undefined ? {} : { config }) },
