@@ -1,53 +1,38 @@
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createDispatcherHandler, executionKeys } from '@autoflow/aws';
-import { isFinal } from '@autoflow/core';
 import { type DispatchMessage, executionIdFor } from '@autoflow/engine';
-import { EmbeddedStack } from '@autoflow/local';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { saveFlow, statusChanged } from './support/flows';
 import { waitFor } from './support/waitFor';
-import { WebhookServer } from './support/webhookServer';
+import { finishedExecution, useEmbeddedStack } from './support/useEmbeddedStack';
 
 /** At-least-once delivery everywhere, exactly one execution and one side effect. */
 describe('duplicate deliveries and invalid input', () => {
-  let stack: EmbeddedStack;
-  let hooks: WebhookServer;
   const dispatched: DispatchMessage[] = [];
   let release: () => void = () => {};
   let gate = Promise.resolve();
-
-  beforeAll(async () => {
-    hooks = await WebhookServer.start();
-    stack = await EmbeddedStack.start({
-      sweepIntervalMs: 100,
-      pollIntervalMs: 25,
-      customHandlers: {
-        // A custom action that runs until the test releases it.
-        gate: async () => {
-          await gate;
-          return { outputs: { released: true } };
-        },
+  const env = useEmbeddedStack({
+    customHandlers: {
+      // A custom action that runs until the test releases it.
+      gate: async () => {
+        await gate;
+        return { outputs: { released: true } };
       },
-    });
-    stack.bus.addRule({
+    },
+  });
+
+  beforeAll(() => {
+    env.stack.bus.addRule({
       name: 'spy',
       pattern: { source: ['autoflow.dispatcher'] },
       target: async (event) => void dispatched.push(event.detail as DispatchMessage),
     });
   });
 
-  afterAll(async () => {
-    release();
-    await stack?.stop();
-    await hooks?.stop();
-  });
+  afterAll(() => release());
 
-  const finished = (org: string, id: string) =>
-    waitFor(`execution ${id} to finish`, async () => {
-      const state = await stack.stores.executions.getState(org, id);
-      return state && isFinal(state.status) ? stack.getExecution(org, id) : undefined;
-    });
+  const finished = (org: string, id: string) => finishedExecution(env.stack, org, id);
 
   const manualEvent = (org: string, eventId: string, flowId: string, entityId = 'e-1') => ({
     event_id: eventId,
@@ -59,50 +44,50 @@ describe('duplicate deliveries and invalid input', () => {
 
   it('creates one execution and one webhook call when the same SQS message arrives twice', async () => {
     const org = 'dup-sqs';
-    const flow = await saveFlow(stack, org, {
+    const flow = await saveFlow(env.stack, org, {
       flow_name: 'manual webhook',
       triggers: [{ type: 'entity_manual', configuration: {} }],
-      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/dup-sqs` } }],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/dup-sqs` } }],
     });
     const body = JSON.stringify(manualEvent(org, 'evt-1', flow.id));
     // Two deliveries of one event (distinct deduplication ids, so the queue keeps both).
     for (const dedup of ['a', 'b']) {
-      await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.triggerUrl, MessageBody: body, MessageGroupId: org, MessageDeduplicationId: dedup }));
+      await env.stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: env.stack.queues.triggerUrl, MessageBody: body, MessageGroupId: org, MessageDeduplicationId: dedup }));
     }
     const id = executionIdFor(org, 'evt-1', flow.id);
     const execution = await finished(org, id);
     expect(execution?.execution_status).toBe('success');
     // Give the second delivery time to be processed before counting.
-    await waitFor('both messages consumed', async () => ((await queueDepth(stack.queues.triggerUrl)) === 0 ? true : undefined));
-    const all = await stack.stores.executions.listByEntity(org, 'e-1');
+    await waitFor('both messages consumed', async () => ((await queueDepth(env.stack.queues.triggerUrl)) === 0 ? true : undefined));
+    const all = await env.stack.stores.executions.listByEntity(org, 'e-1');
     expect(all.map((s) => s.execution_id)).toEqual([id]);
-    expect(hooks.received('/dup-sqs')).toHaveLength(1);
-    expect((await stack.stores.flows.get(org, flow.id))?.runs).toBe(1);
+    expect(env.hooks.received('/dup-sqs')).toHaveLength(1);
+    expect((await env.stack.stores.flows.get(org, flow.id))?.runs).toBe(1);
   });
 
   it('ignores replayed stream records and re-published dispatch events: one side effect each', async () => {
     const org = 'dup-stream';
     gate = new Promise<void>((resolve) => (release = resolve));
-    const flow = await saveFlow(stack, org, {
+    const flow = await saveFlow(env.stack, org, {
       flow_name: 'gate then webhook',
       triggers: [{ type: 'entity_manual', configuration: {} }],
       actions: [
         { id: 'gate', type: 'gate', config: {} },
-        { id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/dup-stream` } },
+        { id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/dup-stream` } },
       ],
     });
-    await stack.publishEvents([manualEvent(org, 'evt-2', flow.id, 'e-2')]);
+    await env.stack.publishEvents([manualEvent(org, 'evt-2', flow.id, 'e-2')]);
     const id = executionIdFor(org, 'evt-2', flow.id);
-    await waitFor('the gate action to run', async () => ((await stack.stores.executions.getState(org, id))?.acts[0]?.s === 'in_progress' ? true : undefined));
+    await waitFor('the gate action to run', async () => ((await env.stack.stores.executions.getState(org, id))?.acts[0]?.s === 'in_progress' ? true : undefined));
 
     // Replay the state item's INSERT record while the first action runs: no second dispatch.
-    const dispatcher = createDispatcherHandler(stack.dispatcher);
-    const before = stack.publisher.entriesPublished;
+    const dispatcher = createDispatcherHandler(env.stack.dispatcher);
+    const before = env.stack.publisher.entriesPublished;
     const items = await collection(org, id);
     const insert = streamEvent('INSERT', items.find((i) => i.sk?.S === 'STATE')!, { ...items.find((i) => i.sk?.S === 'STATE')!, seq: { N: '0' } });
     expect(await dispatcher(insert)).toEqual({ batchItemFailures: [] });
     expect(await dispatcher(insert)).toEqual({ batchItemFailures: [] });
-    expect(stack.publisher.entriesPublished).toBe(before);
+    expect(env.stack.publisher.entriesPublished).toBe(before);
 
     release();
     const execution = await finished(org, id);
@@ -113,27 +98,27 @@ describe('duplicate deliveries and invalid input', () => {
     const replay: DynamoDBStreamEvent = {
       Records: done.flatMap((item) => streamEvent('INSERT', item).Records).concat(done.flatMap((item) => streamEvent('INSERT', item).Records)),
     };
-    const entries = stack.publisher.entriesPublished;
+    const entries = env.stack.publisher.entriesPublished;
     expect(await dispatcher(replay)).toEqual({ batchItemFailures: [] });
-    expect(stack.publisher.entriesPublished).toBe(entries);
+    expect(env.stack.publisher.entriesPublished).toBe(entries);
 
     // Re-publish the webhook's dispatch event: the worker's claim refuses it.
     const hookDispatch = dispatched.find((d) => d.dispatch.execution_id === id && d.dispatch.action_id === 'hook');
     expect(hookDispatch).toBeDefined();
-    await stack.publisher.publish([hookDispatch!]);
-    await stack.publisher.publish([hookDispatch!]);
-    await stack.bus.idle();
-    expect(hooks.received('/dup-stream')).toHaveLength(1);
-    const after = await stack.getExecution(org, id);
+    await env.stack.publisher.publish([hookDispatch!]);
+    await env.stack.publisher.publish([hookDispatch!]);
+    await env.stack.bus.idle();
+    expect(env.hooks.received('/dup-stream')).toHaveLength(1);
+    const after = await env.stack.getExecution(org, id);
     expect((after as any).actions[1]).toMatchObject({ execution_status: 'success', attempts: 1 });
   });
 
   it('dead-letters invalid events with their reason and still processes the valid events beside them', async () => {
     const org = 'invalid-mix';
-    const flow = await saveFlow(stack, org, {
+    const flow = await saveFlow(env.stack, org, {
       flow_name: 'manual webhook',
       triggers: [{ type: 'entity_manual', configuration: {} }],
-      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/invalid-mix` } }],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/invalid-mix` } }],
     });
     const bodies = [
       JSON.stringify(manualEvent(org, 'ok-1', flow.id, 'e-ok-1')),
@@ -143,20 +128,20 @@ describe('duplicate deliveries and invalid input', () => {
       JSON.stringify(manualEvent(org, 'ok-2', flow.id, 'e-ok-2')),
     ];
     for (const [i, body] of bodies.entries()) {
-      await stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.triggerUrl, MessageBody: body, MessageGroupId: org, MessageDeduplicationId: `m${i}` }));
+      await env.stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: env.stack.queues.triggerUrl, MessageBody: body, MessageGroupId: org, MessageDeduplicationId: `m${i}` }));
     }
     for (const eventId of ['ok-1', 'ok-2']) {
       expect((await finished(org, executionIdFor(org, eventId, flow.id)))?.execution_status).toBe('success');
     }
     const dead: Message[] = [];
     await waitFor('three dead letters', async () => {
-      const out = await stack.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: stack.queues.dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }),
+      const out = await env.stack.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: env.stack.queues.dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 60 }),
       );
       for (const m of out.Messages ?? []) {
         dead.push(m);
         // FIFO: the group's next message is only handed out once this one is deleted.
-        await stack.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: stack.queues.dlqUrl, ReceiptHandle: m.ReceiptHandle! }));
+        await env.stack.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: env.stack.queues.dlqUrl, ReceiptHandle: m.ReceiptHandle! }));
       }
       return dead.length >= 3 ? true : undefined;
     });
@@ -165,20 +150,20 @@ describe('duplicate deliveries and invalid input', () => {
     expect(reasons.find((r) => r.includes('type'))).toBeDefined();
     expect(reasons.find((r) => r.includes('does not match org_id'))).toBeDefined();
     expect(dead.map((m) => m.Body)).toEqual(expect.arrayContaining([bodies[1], bodies[2], bodies[3]]));
-    expect(hooks.received('/invalid-mix')).toHaveLength(2);
+    expect(env.hooks.received('/invalid-mix')).toHaveLength(2);
   });
 
   async function queueDepth(url: string): Promise<number> {
     const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-    const out = await stack.clients.sqs.send(
+    const out = await env.stack.clients.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
     );
     return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
 
   async function collection(org: string, id: string) {
-    const out = await stack.clients.dynamodb.send(
-      new QueryCommand({ TableName: stack.tables.executions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: executionKeys.collection(org, id) } } }),
+    const out = await env.stack.clients.dynamodb.send(
+      new QueryCommand({ TableName: env.stack.tables.executions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: executionKeys.collection(org, id) } } }),
     );
     return (out.Items ?? []) as Array<Record<string, any>>;
   }

@@ -1,44 +1,25 @@
-import { isFinal } from '@autoflow/core';
 import { verifyWebhookSignature } from '@autoflow/engine';
-import { EmbeddedStack } from '@autoflow/local';
 import { saveFlow, statusChanged } from './support/flows';
 import { waitFor } from './support/waitFor';
-import { WebhookServer } from './support/webhookServer';
+import { finishedExecutionsOf, useEmbeddedStack } from './support/useEmbeddedStack';
 
 /**
  * The whole pipeline on the embedded stack: entity store → stream → trigger queue → listener →
  * executions table → stream → dispatcher → bus → workers → results → dispatcher …
  */
 describe('the engine, end to end on the embedded stack', () => {
-  let stack: EmbeddedStack;
-  let hooks: WebhookServer;
+  const env = useEmbeddedStack();
   let org: string;
   let seq = 0;
-
-  beforeAll(async () => {
-    hooks = await WebhookServer.start();
-    stack = await EmbeddedStack.start({ sweepIntervalMs: 100, pollIntervalMs: 25 });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    await hooks?.stop();
-  });
 
   beforeEach(() => {
     org = `org-${++seq}`;
   });
 
-  async function finishedExecutionsFor(entityId: string, count = 1) {
-    return waitFor(`${count} finished execution(s) for ${entityId}`, async () => {
-      const states = await stack.stores.executions.listByEntity(org, entityId);
-      if (states.length < count || !states.every((s) => isFinal(s.status))) return undefined;
-      return Promise.all(states.map(async (s) => (await stack.getExecution(org, s.execution_id)) as Record<string, any>));
-    });
-  }
+  const finishedExecutionsFor = (entityId: string, count = 1) => finishedExecutionsOf(env.stack, org, entityId, count);
 
   async function placeOrder(extra: Record<string, unknown> = {}) {
-    const order = await stack.stores.entities.create(org, {
+    const order = await env.stack.stores.entities.create(org, {
       _schema: 'order',
       _title: 'Order 1',
       order_number: 'A-1',
@@ -47,16 +28,16 @@ describe('the engine, end to end on the embedded stack', () => {
       customer_name: 'Jane',
       ...extra,
     });
-    await stack.stores.entities.update(org, order._id, { status: 'placed' });
+    await env.stack.stores.entities.update(org, order._id, { status: 'placed' });
     return order;
   }
 
   it('runs webhook → map-entity → send-email when an order goes from open_for_acceptance to placed, and each effect happens for real', async () => {
-    await saveFlow(stack, org, {
+    await saveFlow(env.stack, org, {
       flow_name: 'order placed',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       actions: [
-        { id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/erp` } },
+        { id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/erp` } },
         {
           id: 'tag',
           type: 'map-entity',
@@ -77,25 +58,25 @@ describe('the engine, end to end on the embedded stack', () => {
 
     expect(execution!.execution_status).toBe('success');
     expect(execution!.actions.map((a: any) => a.execution_status)).toEqual(['success', 'success', 'success']);
-    const [request] = hooks.received(`/${org}/erp`);
+    const [request] = env.hooks.received(`/${org}/erp`);
     expect(request?.json).toMatchObject({ org_id: org, entity: { _id: order._id, status: 'placed' }, trigger: { operation: 'updateEntity' } });
     expect(request?.headers['x-autoflow-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const stored = await stack.stores.entities.get(org, order._id);
+    const stored = await env.stack.stores.entities.get(org, order._id);
     expect(stored).toMatchObject({ _tags: ['placed'], confirmation: 'Order A-1 confirmed' });
-    const mail = await waitFor('the confirmation mail', async () => (await stack.listMail()).find((m: any) => JSON.stringify(m).includes('Order A-1')));
+    const mail = await waitFor('the confirmation mail', async () => (await env.stack.listMail()).find((m: any) => JSON.stringify(m).includes('Order A-1')));
     expect(JSON.stringify(mail)).toContain('jane@example.com');
     expect(execution!.actions[2].outputs.message_id).toEqual(expect.any(String));
   });
 
   it('resolves a stored email template and a configured webhook target', async () => {
-    await stack.stores.config.putEmailTemplate(org, {
+    await env.stack.stores.config.putEmailTemplate(org, {
       id: 'order-confirmation',
       to: '{{customer_email}}',
       subject: 'Stored template for {{order_number}}',
       html: '<p>Dear {{customer_name}}</p>',
     });
-    await stack.stores.config.putWebhookTarget(org, { id: 'erp', url: `${hooks.url}/${org}/target`, secret: 'per-target-secret' });
-    await saveFlow(stack, org, {
+    await env.stack.stores.config.putWebhookTarget(org, { id: 'erp', url: `${env.hooks.url}/${org}/target`, secret: 'per-target-secret' });
+    await saveFlow(env.stack, org, {
       flow_name: 'stored config',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       actions: [
@@ -106,41 +87,41 @@ describe('the engine, end to end on the embedded stack', () => {
     const order = await placeOrder({ order_number: 'T-7' });
     const [execution] = await finishedExecutionsFor(order._id);
     expect(execution!.execution_status).toBe('success');
-    const [request] = hooks.received(`/${org}/target`);
+    const [request] = env.hooks.received(`/${org}/target`);
     const header = String(request?.headers['x-autoflow-signature']);
     expect(verifyWebhookSignature('per-target-secret', header, request!.body, Math.floor(Date.now() / 1000), 300)).toBe(true);
-    const mail = await waitFor('the templated mail', async () => (await stack.listMail()).find((m: any) => JSON.stringify(m).includes('Stored template for T-7')));
+    const mail = await waitFor('the templated mail', async () => (await env.stack.listMail()).find((m: any) => JSON.stringify(m).includes('Stored template for T-7')));
     expect(JSON.stringify(mail)).toContain('Dear Jane');
   });
 
   it('does not start the flow when the status changes between other values', async () => {
-    await saveFlow(stack, org, {
+    await saveFlow(env.stack, org, {
       flow_name: 'placed only',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
-      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/never` } }],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/never` } }],
     });
-    const order = await stack.stores.entities.create(org, { _schema: 'order', status: 'draft' });
-    await stack.stores.entities.update(org, order._id, { status: 'placed' });
+    const order = await env.stack.stores.entities.create(org, { _schema: 'order', status: 'draft' });
+    await env.stack.stores.entities.update(org, order._id, { status: 'placed' });
     // A second entity that does match proves the pipeline ran meanwhile.
-    await saveFlow(stack, org, {
+    await saveFlow(env.stack, org, {
       flow_name: 'witness',
       triggers: [statusChanged('order', 'placed', 'shipped')],
-      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/witness` } }],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/witness` } }],
     });
-    await stack.stores.entities.update(org, order._id, { status: 'shipped' });
+    await env.stack.stores.entities.update(org, order._id, { status: 'shipped' });
     const executions = await finishedExecutionsFor(order._id);
     expect(executions.map((e) => e.flow_name)).toEqual(['witness']);
-    expect(hooks.received(`/${org}/never`)).toHaveLength(0);
+    expect(env.hooks.received(`/${org}/never`)).toHaveLength(0);
   });
 
   it('continues after a failing webhook with allow_failure, and records the failure', async () => {
-    hooks.respond(`/${org}/broken`, () => ({ status: 400, body: { error: 'nope' } }));
-    await saveFlow(stack, org, {
+    env.hooks.respond(`/${org}/broken`, () => ({ status: 400, body: { error: 'nope' } }));
+    await saveFlow(env.stack, org, {
       flow_name: 'tolerant',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       actions: [
-        { id: 'hook', type: 'trigger-webhook', allow_failure: true, config: { url: `${hooks.url}/${org}/broken` } },
-        { id: 'after', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/after` } },
+        { id: 'hook', type: 'trigger-webhook', allow_failure: true, config: { url: `${env.hooks.url}/${org}/broken` } },
+        { id: 'after', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/after` } },
       ],
     });
     const order = await placeOrder();
@@ -148,17 +129,17 @@ describe('the engine, end to end on the embedded stack', () => {
     expect(execution!.execution_status).toBe('success');
     expect(execution!.actions[0]).toMatchObject({ execution_status: 'failed', error_output: { error_code: 'TRIGGER_WEBHOOK_ERROR' } });
     expect(execution!.actions[1].execution_status).toBe('success');
-    expect(hooks.received(`/${org}/after`)).toHaveLength(1);
+    expect(env.hooks.received(`/${org}/after`)).toHaveLength(1);
   });
 
   it('fails the execution and skips later actions when a webhook fails without allow_failure', async () => {
-    hooks.respond(`/${org}/broken`, () => ({ status: 422 }));
-    await saveFlow(stack, org, {
+    env.hooks.respond(`/${org}/broken`, () => ({ status: 422 }));
+    await saveFlow(env.stack, org, {
       flow_name: 'strict',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       actions: [
-        { id: 'hook', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/broken` } },
-        { id: 'after', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/after` } },
+        { id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/broken` } },
+        { id: 'after', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/after` } },
         { id: 'mail', type: 'send-email', config: { to: 'x@example.com', subject: 's', text: 't' } },
       ],
     });
@@ -167,19 +148,19 @@ describe('the engine, end to end on the embedded stack', () => {
     expect(execution!.execution_status).toBe('failed');
     expect(execution!.actions.map((a: any) => a.execution_status)).toEqual(['failed', 'skipped', 'skipped']);
     expect(execution!.actions[0].error_output.error_reason).toContain('422');
-    expect(hooks.received(`/${org}/after`)).toHaveLength(0);
+    expect(env.hooks.received(`/${org}/after`)).toHaveLength(0);
   });
 
   it('retries a webhook with backoff until it succeeds', async () => {
-    hooks.respond(`/${org}/flaky`, (n) => (n < 3 ? { status: 503 } : { status: 200, body: { ok: true } }));
-    await saveFlow(stack, org, {
+    env.hooks.respond(`/${org}/flaky`, (n) => (n < 3 ? { status: 503 } : { status: 200, body: { ok: true } }));
+    await saveFlow(env.stack, org, {
       flow_name: 'flaky',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       actions: [
         {
           id: 'hook',
           type: 'trigger-webhook',
-          config: { url: `${hooks.url}/${org}/flaky` },
+          config: { url: `${env.hooks.url}/${org}/flaky` },
           retry_policy: { max_attempts: 4, initial_delay_ms: 300, backoff_rate: 2, jitter: 'none' },
         },
       ],
@@ -188,7 +169,7 @@ describe('the engine, end to end on the embedded stack', () => {
     const [execution] = await finishedExecutionsFor(order._id);
     expect(execution!.execution_status).toBe('success');
     expect(execution!.actions[0]).toMatchObject({ execution_status: 'success', attempts: 3 });
-    const calls = hooks.received(`/${org}/flaky`);
+    const calls = env.hooks.received(`/${org}/flaky`);
     expect(calls).toHaveLength(3);
     // Backoff without jitter: the second retry waits at least twice the initial delay.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(300);
@@ -198,7 +179,7 @@ describe('the engine, end to end on the embedded stack', () => {
   });
 
   it('skips an action whose condition is false and records why', async () => {
-    await saveFlow(stack, org, {
+    await saveFlow(env.stack, org, {
       flow_name: 'conditional',
       triggers: [statusChanged('order', 'open_for_acceptance', 'placed')],
       conditions: [
@@ -208,8 +189,8 @@ describe('the engine, end to end on the embedded stack', () => {
         },
       ],
       actions: [
-        { id: 'vip', type: 'trigger-webhook', condition_id: 'big-order', config: { url: `${hooks.url}/${org}/vip` } },
-        { id: 'all', type: 'trigger-webhook', config: { url: `${hooks.url}/${org}/all` } },
+        { id: 'vip', type: 'trigger-webhook', condition_id: 'big-order', config: { url: `${env.hooks.url}/${org}/vip` } },
+        { id: 'all', type: 'trigger-webhook', config: { url: `${env.hooks.url}/${org}/all` } },
       ],
     });
     const order = await placeOrder({ amount: 50 });
@@ -218,6 +199,6 @@ describe('the engine, end to end on the embedded stack', () => {
     expect(execution!.actions[0].execution_status).toBe('skipped');
     expect(execution!.actions[0].reason.message).toContain('big-order');
     expect(execution!.actions[1].execution_status).toBe('success');
-    expect(hooks.received(`/${org}/vip`)).toHaveLength(0);
+    expect(env.hooks.received(`/${org}/vip`)).toHaveLength(0);
   });
 });
