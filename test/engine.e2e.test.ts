@@ -174,8 +174,9 @@ describe('the engine, end to end on the embedded stack', () => {
     // Backoff without jitter: the second retry waits at least twice the initial delay.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(300);
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(600);
-    // Every attempt is a distinct delivery id, so the receiver can tell retries apart.
-    expect(new Set(calls.map((c) => c.headers['x-autoflow-delivery'])).size).toBe(3);
+    // One delivery id across retries (receivers de-duplicate on it), and the attempt number beside it.
+    expect(new Set(calls.map((c) => c.headers['x-autoflow-delivery'])).size).toBe(1);
+    expect(calls.map((c) => c.headers['x-autoflow-attempt'])).toEqual(['1', '2', '3']);
   });
 
   it('skips an action whose condition is false and records why', async () => {

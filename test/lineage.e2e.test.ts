@@ -52,7 +52,8 @@ describe('events caused by automations', () => {
 
     const [second] = await executionsOf(org, invoiceId, 1);
     expect(second!.flow_id).toBe(notify.id);
-    expect(second!.chain).toEqual({ execution_id: first!.id, flow_id: invoicing.id, chain: [invoicing.id], depth: 1 });
+    expect(first!.chain).toEqual({ flow_ids: [invoicing.id], depth: 0 });
+    expect(second!.chain).toEqual({ parent_execution_id: first!.id, flow_ids: [invoicing.id, notify.id], depth: 1 });
     expect(env.hooks.received(`/${org}/invoice`)[0]?.json).toMatchObject({ entity: { _id: invoiceId, order_id: order._id } });
   });
 
@@ -75,7 +76,7 @@ describe('events caused by automations', () => {
     const announce = executions.find((e) => e.flow_id === announcer.id);
     expect(announce?.execution_status).toBe('success');
     expect(reaction?.execution_status).toBe('success');
-    expect(reaction?.chain).toMatchObject({ execution_id: announce!.id, chain: [announcer.id], depth: 1 });
+    expect(reaction?.chain).toMatchObject({ parent_execution_id: announce!.id, flow_ids: [announcer.id, reaction!.flow_id], depth: 1 });
     expect(env.hooks.received(`/${org}/shipped`)[0]?.json).toMatchObject({ trigger: { type: 'activity', activity: { type: 'order.shipped' }, payload: { carrier: 'DHL' } } });
   });
 

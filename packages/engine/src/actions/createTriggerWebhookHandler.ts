@@ -46,7 +46,9 @@ export function createTriggerWebhookHandler(deps: ActionDeps): ActionHandler {
       ...configuredHeaders,
       ...(body === '' ? {} : { 'content-type': 'application/json' }),
       'user-agent': 'autoflow',
-      [WEBHOOK_DELIVERY_HEADER]: ctx.dispatch_id,
+      // Stable across retries of the same action, so receivers can de-duplicate on it.
+      [WEBHOOK_DELIVERY_HEADER]: `${ctx.execution_id}.${ctx.action_index}`,
+      'x-autoflow-attempt': String(ctx.attempt),
       [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(target.secret, body, ctx.clock.now() / 1000),
     };
     const response = await deliver({

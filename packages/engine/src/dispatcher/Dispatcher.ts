@@ -81,11 +81,7 @@ export class Dispatcher {
           ...(record.trigger?.diff ? { diff: record.trigger.diff } : {}),
           outputs,
         });
-        const failed = evaluation.statements.find((s) => !s.result);
-        return {
-          result: evaluation.result,
-          reason: evaluation.result ? `condition ${conditionId} holds` : `condition ${conditionId}: ${failed?.reason ?? 'false'}`,
-        };
+        return { result: evaluation.result, reason: evaluation.reason };
       },
     };
   }

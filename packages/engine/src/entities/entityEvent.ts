@@ -37,7 +37,11 @@ export function entityEventFromImages(
     operation: OPERATION[eventName],
     entity: image.entity,
     diff: computeDiff(oldImage?.entity, newImage?.entity),
-    activity: { type: meta?.activity?.type ?? ACTIVITY[eventName], ...(meta?.activity?.caller ? { caller: meta.activity.caller } : {}) },
+    // A delete is a delete, whatever the last write before it was.
+    activity:
+      eventName === 'REMOVE'
+        ? { type: ACTIVITY.REMOVE }
+        : { type: meta?.activity?.type ?? ACTIVITY[eventName], ...(meta?.activity?.caller ? { caller: meta.activity.caller } : {}) },
     ...(meta?.lineage && eventName !== 'REMOVE' ? { lineage: meta.lineage } : {}),
   };
 }

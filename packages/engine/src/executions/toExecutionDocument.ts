@@ -1,4 +1,4 @@
-import type { ActionResult } from '@autoflow/core';
+import { type ActionResult, chainFromLineage } from '@autoflow/core';
 import type { ExecutionRecord } from '../ports';
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -61,7 +61,7 @@ export function toExecutionDocument(record: ExecutionRecord): Record<string, unk
           event_id: trigger.event_id,
         })
       : undefined,
-    chain: trigger?.lineage,
+    chain: chainFromLineage(trigger?.lineage, state.flow_id),
     reason: state.reason,
   });
 }

@@ -1,4 +1,14 @@
-import { type ActionResult, AutomationError, ConflictError, NonRetryableError, RetryableError, toAutomationError } from '@autoflow/core';
+import {
+  type ActionResult,
+  AutomationError,
+  ConflictError,
+  NonRetryableError,
+  RetryableError,
+  chainFromLineage,
+  lineageFromExecution,
+  toAutomationError,
+} from '@autoflow/core';
+import { planOf } from '../executions/planOf';
 import type { ActionHandler } from '../actions/ActionHandler';
 import { hashResumeToken, newResumeToken } from '../executions/resumeToken';
 import type { Clock, DispatchMessage, ExecutionStore, Lineage, Logger } from '../ports';
@@ -65,14 +75,12 @@ export class WorkerRunner {
       if (!handler) throw new NonRetryableError('BAD_CONFIG', `no worker is registered for action type "${action.type}"`);
       const outputs: Record<string, Record<string, unknown>> = {};
       for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
-      const parent = record.trigger?.lineage;
-      const lineage: Lineage = {
-        execution_id: dispatch.execution_id,
+      const lineage: Lineage = lineageFromExecution({
+        id: dispatch.execution_id,
         flow_id: dispatch.flow_id,
-        chain: [...(parent?.chain ?? []), dispatch.flow_id],
-        depth: (parent?.depth ?? 0) + 1,
-      };
-      const timeoutMs = Math.max(1, next.lease_until - startedAt);
+        chain: chainFromLineage(record.trigger?.lineage, dispatch.flow_id),
+      });
+      const timeoutMs = planOf(record.flow).actions[dispatch.index]?.timeout_ms ?? Math.max(1, next.lease_until - startedAt);
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort();

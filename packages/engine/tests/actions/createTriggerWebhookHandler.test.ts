@@ -100,7 +100,8 @@ describe('trigger-webhook handler', () => {
       const headers = received[0]?.headers ?? {};
       expect(headers['content-type']).toBe('application/json');
       expect(headers['user-agent']).toBe('autoflow');
-      expect(headers['x-autoflow-delivery']).toBe('exe-1:0:1');
+      expect(headers['x-autoflow-delivery']).toBe('exe-1.0');
+      expect(headers['x-autoflow-attempt']).toBe('1');
       expect(headers['x-autoflow-signature']).toMatch(new RegExp(`^t=${NOW / 1000},v1=[0-9a-f]{64}$`));
       expect(verifyWebhookSignature('installation-secret', headers['x-autoflow-signature'], received[0]?.body ?? '', NOW / 1000 + 5, 300)).toBe(true);
     });
