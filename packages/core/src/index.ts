@@ -11,3 +11,4 @@ export * from './entities';
 export * from './routing';
 // The normalised policy the engine runs with; the flow document's input shape is `RetryPolicySchema`.
 export type { RetryPolicy } from './retry';
+export * from './guards';

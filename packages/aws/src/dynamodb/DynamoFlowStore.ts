@@ -33,8 +33,11 @@ export class DynamoFlowStore implements FlowStore {
     const now = new Date(this.clock.now()).toISOString();
     const id = input.id || randomUUID();
     const previous = input.id ? await this.get(input.org_id, id) : undefined;
+    const { disable_details: previousDetails, ...rest } = input as StoredFlow & { disable_details?: unknown };
     const flow: StoredFlow = {
-      ...input,
+      ...rest,
+      // Saving a flow enabled clears a system disable; saving it disabled keeps the reason given.
+      ...(input.enabled === false && previousDetails ? { disable_details: previousDetails } : {}),
       id,
       enabled: input.enabled ?? true,
       actions: input.actions.map((a) => ({ ...a, id: a.id || randomUUID() })),
@@ -116,6 +119,25 @@ export class DynamoFlowStore implements FlowStore {
       }
     }
     return flows;
+  }
+
+  async disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.flow(orgId, flowId),
+          UpdateExpression: 'SET #flow.#enabled = :false, #flow.#details = :details',
+          ConditionExpression: 'attribute_exists(pk) AND #flow.#enabled <> :false',
+          ExpressionAttributeNames: { '#flow': 'flow', '#enabled': 'enabled', '#details': 'disable_details' },
+          ExpressionAttributeValues: { ':false': false, ':details': { disabled_at: at, disabled_by: 'system' } },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   async incrementRuns(orgId: string, flowId: string): Promise<void> {

@@ -4,3 +4,4 @@ export * from './DynamoExecutionStore';
 export * from './DynamoFlowStore';
 export * from './DynamoEntityStore';
 export * from './DynamoConfigStore';
+export * from './DynamoGuardStore';

@@ -35,6 +35,7 @@ export const controlKeys = {
   triggerIndexPk: (org: string, indexKey: string) => `ORG#${org}#TRIGIDX#${indexKey}`,
   emailTemplate: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `EMAILTPL#${id}` }),
   webhookTarget: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `WEBHOOK#${id}` }),
+  counter: (org: string, key: string, windowStart: number) => ({ pk: `ORG#${org}#COUNTER#${key}`, sk: String(windowStart) }),
 };
 
 export const entityKeys = {

@@ -288,7 +288,9 @@ export function initialState(input: {
   entity_id?: string;
   plan: ExecutionPlan;
   now: number;
-  status?: Extract<Status, 'starting' | 'pending' | 'hot'>;
+  status?: Extract<Status, 'starting' | 'pending' | 'hot' | 'skipped'>;
+  /** why a hot or skipped execution did not run */
+  reason?: string;
   idleLeaseMs?: number;
 }): ExecutionState {
   const status = input.status ?? 'starting';
@@ -303,6 +305,7 @@ export function initialState(input: {
     seq: 0,
     cur: -1,
     lease_until: input.now + (input.idleLeaseMs ?? DEFAULT_IDLE_LEASE_MS),
-    acts: input.plan.actions.map(() => ({ s: status === 'hot' ? 'skipped' : 'pending', n: 0 })),
+    acts: input.plan.actions.map(() => ({ s: isFinal(status) ? 'skipped' : 'pending', n: 0 })),
+    ...(input.reason ? { reason: clip(input.reason) } : {}),
   };
 }

@@ -99,6 +99,14 @@ export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
   /** Flows filed under any of the index keys (see core `eventIndexKeys`). */
   candidates(orgId: string, indexKeys: readonly string[]): Promise<Flow[]>;
   incrementRuns(orgId: string, flowId: string): Promise<void>;
+  /** Disables a flow that went hot (`disabled_by: system`); false if it was already disabled. */
+  disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean>;
+}
+
+/** Expiring counters for the hot-flow checks. */
+export interface GuardStore {
+  /** Adds one to the counter of a window, atomically, and returns the new count. */
+  increment(orgId: string, key: string, windowStart: number, expiresAt: number): Promise<number>;
 }
 
 export interface EntityWriteMeta {

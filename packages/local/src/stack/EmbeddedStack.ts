@@ -9,6 +9,7 @@ import {
   DynamoEntityStore,
   DynamoExecutionStore,
   DynamoFlowStore,
+  DynamoGuardStore,
   EventBridgeDispatchPublisher,
   SesEmailSender,
   SqsDeadLetterSink,
@@ -23,7 +24,7 @@ import {
   createWorkerHandler,
   tableNamesFor,
 } from '@autoflow/aws';
-import { type Decision, type EventPattern, type ExecutionState, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
+import { type Decision, type EventPattern, type ExecutionState, type GuardSettings, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
 import {
   type ActionHandler,
   ActionRegistry,
@@ -54,6 +55,8 @@ export interface EmbeddedStackOptions {
   /** real-time interval of the sweeper; 0 disables it (call `sweep()` yourself) */
   sweepIntervalMs?: number;
   pollIntervalMs?: number;
+  /** runaway-protection settings (defaults from DESIGN §4) */
+  guards?: Partial<GuardSettings>;
   /** count consumed capacity of every execution-store call */
   meterCapacity?: boolean;
   onTransition?: (state: ExecutionState, decision: Decision) => void;
@@ -148,7 +151,15 @@ export class EmbeddedStack {
       for (const [type, handler] of Object.entries(builtIns)) registry.register(type, handler);
       for (const [type, handler] of Object.entries(options.customHandlers ?? {})) registry.register(type, handler);
 
-      const listener = new TriggerListener({ flows: stores.flows, executions: stores.executions, deadLetters, clock, logger });
+      const listener = new TriggerListener({
+        flows: stores.flows,
+        executions: stores.executions,
+        deadLetters,
+        guards: new DynamoGuardStore(db, tables.control),
+        clock,
+        logger,
+        ...(options.guards ? { guardSettings: options.guards } : {}),
+      });
       const dispatcher = new Dispatcher({
         executions: stores.executions,
         publisher,

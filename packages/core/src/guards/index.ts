@@ -1,0 +1,3 @@
+export * from './GuardSettings';
+export * from './hotFlowChecks';
+export * from './lineageVerdict';
