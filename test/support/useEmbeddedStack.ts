@@ -16,7 +16,10 @@ export function useEmbeddedStack(options: EmbeddedStackOptions = {}): TestEnviro
   const env = {} as TestEnvironment;
   beforeAll(async () => {
     env.hooks = await WebhookServer.start();
-    env.stack = await EmbeddedStack.start({ sweepIntervalMs: 100, pollIntervalMs: 25, ...options });
+    const debug = process.env.AUTOFLOW_TEST_DEBUG
+      ? { logger: { debug: console.log, info: console.log, warn: console.log, error: console.log }, onTransition: (s: any, d: any) => console.log('T', s.execution_id.slice(0, 8), s.status, s.held, d.kind, d.kind !== 'none' ? d.next.status : d.reason) }
+      : {};
+    env.stack = await EmbeddedStack.start({ sweepIntervalMs: 100, pollIntervalMs: 25, ...debug, ...options });
   });
   afterAll(async () => {
     await env.stack?.stop();

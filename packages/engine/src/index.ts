@@ -10,3 +10,4 @@ export * from './executions/planOf';
 export * from './executions/toExecutionDocument';
 export * from './executions/resumeToken';
 export * from './executions/resumeExecution';
+export * from './dispatcher/Admission';

@@ -13,7 +13,7 @@ import { isConditionFailure } from './documentClient';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 /** Stored as attributes of the state item; org and execution id are read back from its key. */
-const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason'] as const;
+const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason', 'held'] as const;
 
 /** The executions table (see tables/TableDefinition.ts for the item collection). */
 export class DynamoExecutionStore implements ExecutionStore {

@@ -5,3 +5,4 @@ export * from './DynamoFlowStore';
 export * from './DynamoEntityStore';
 export * from './DynamoConfigStore';
 export * from './DynamoGuardStore';
+export * from './DynamoAdmissionStore';

@@ -7,9 +7,9 @@ import { imagesOf } from './streamRecords';
 
 /**
  * Event-source filter for the executions stream (Lambda filter-criteria syntax; the embedded
- * stack's poller applies the same pattern): the dispatcher wakes for new results, and for state
- * items that are not final and have nothing running or waiting. Worker claims (busy states) and
- * snapshot items never wake it.
+ * stack's poller applies the same pattern): the dispatcher wakes for new results, for state
+ * items that are not final and have nothing running or waiting, and for final states that still
+ * hold their slot and lock. Worker claims (busy states) and snapshot items never wake it.
  */
 export const DISPATCHER_STREAM_FILTER = {
   $or: [
@@ -21,6 +21,8 @@ export const DISPATCHER_STREAM_FILTER = {
       },
     },
     { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: executionKeys.resultPrefix }] } } } },
+    // Ended from outside (a cancel through the API) while holding its org slot and entity lock.
+    { eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['STATE'] } }, NewImage: { held: { BOOL: [true] }, status: { S: [...FINAL] } } } },
   ],
 } as const;
 

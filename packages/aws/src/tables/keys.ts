@@ -35,6 +35,11 @@ export const controlKeys = {
   triggerIndexPk: (org: string, indexKey: string) => `ORG#${org}#TRIGIDX#${indexKey}`,
   emailTemplate: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `EMAILTPL#${id}` }),
   webhookTarget: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `WEBHOOK#${id}` }),
+  slotCounter: (org: string) => ({ pk: `ORG#${org}#SLOTS`, sk: 'COUNT' }),
+  slotHolder: (org: string, executionId: string) => ({ pk: `ORG#${org}#SLOTS`, sk: `HOLDER#${executionId}` }),
+  entityLock: (org: string, entityId: string) => ({ pk: `ORG#${org}#LOCK#${entityId}`, sk: 'LOCK' }),
+  waitQueue: (org: string, queue: string) => `ORG#${org}#WAITQ#${queue}`,
+  waiter: (org: string, queue: string, position: string) => ({ pk: `ORG#${org}#WAITQ#${queue}`, sk: position }),
   counter: (org: string, key: string, windowStart: number) => ({ pk: `ORG#${org}#COUNTER#${key}`, sk: String(windowStart) }),
 };
 

@@ -58,6 +58,8 @@ export interface ExecutionState {
   cur: number;
   /** by then something must have happened, or the sweeper re-drives the execution */
   lease_until: number;
+  /** holds its org slot and entity lock (taken before an action runs, released when none runs) */
+  held?: boolean;
   /** RETRY_AND_STOP: finish after this action */
   stop_after?: number;
   acts: ActionSlot[];

@@ -106,7 +106,7 @@ function stripUndefined(o: object): void {
  */
 export function onStateChanged(state: ExecutionState, plan: ExecutionPlan, ctx: DecideContext): Decision {
   if (isFinal(state.status)) return { kind: 'none', reason: `execution is ${state.status}` };
-  if (state.status === 'pending' || state.status === 'paused') return { kind: 'none', reason: `execution is ${state.status}` };
+  if (state.status === 'paused') return { kind: 'none', reason: 'execution is paused' };
   const busy = state.acts.findIndex((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
   if (busy !== -1) return { kind: 'none', reason: `action ${plan.actions[busy]?.id} is ${state.acts[busy]!.s}` };
   const first = state.acts.findIndex((a) => a.s === 'pending');

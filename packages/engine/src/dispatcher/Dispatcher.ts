@@ -5,17 +5,21 @@ import {
   type Decision,
   type ExecutionState,
   evaluateConditions,
+  isFinal,
   onResult,
   onStateChanged,
   onSweep,
   type SweepInput,
 } from '@autoflow/core';
 import { planOf } from '../executions/planOf';
+import type { Admission } from './Admission';
 import type { Clock, DispatchPublisher, ExecutionRecord, ExecutionStore, Logger } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface DispatcherDeps {
   executions: ExecutionStore;
+  /** org slots and entity locks; without it, executions run without admission control */
+  admission?: Admission;
   publisher: DispatchPublisher;
   clock: Clock;
   random?: () => number;
@@ -24,7 +28,10 @@ export interface DispatcherDeps {
   onTransition?: (state: ExecutionState, decision: Decision) => void;
 }
 
-export type DispatchOutcome = 'dispatched' | 'written' | 'none' | 'conflict' | 'missing';
+export type DispatchOutcome = 'dispatched' | 'written' | 'waiting' | 'released' | 'none' | 'conflict' | 'missing';
+
+/** A pending execution is normally woken by a release; the sweeper re-checks it after this. */
+const PENDING_LEASE_MS = 5 * 60_000;
 
 /**
  * The only component that decides what runs next. It reacts to changes of an execution's item
@@ -43,7 +50,10 @@ export class Dispatcher {
   async onState(orgId: string, executionId: string): Promise<DispatchOutcome> {
     const record = await this.deps.executions.load(orgId, executionId);
     if (!record) return 'missing';
-    return this.apply(record, onStateChanged(record.state, planOf(record.flow), this.context(record)));
+    const { state } = record;
+    // Ended from outside (cancelled through the API) while holding its slot and lock.
+    if (isFinal(state.status) && state.held) return this.releaseFinal(state);
+    return this.apply(record, onStateChanged(state, planOf(record.flow), this.context(record)));
   }
 
   /** A worker wrote the result of one attempt. */
@@ -88,25 +98,81 @@ export class Dispatcher {
 
   private async apply(record: ExecutionRecord, decision: Decision): Promise<DispatchOutcome> {
     const { state } = record;
-    this.deps.onTransition?.(state, decision);
+    const admission = this.deps.admission;
     switch (decision.kind) {
       case 'none':
         this.logger.debug('no transition', { execution_id: state.execution_id, reason: decision.reason });
         return 'none';
-      case 'dispatch':
-        await this.deps.publisher.publish([{ dispatch: decision.dispatch, next: decision.next }]);
-        return 'dispatched';
-      case 'write':
-        try {
-          await this.deps.executions.writeState(decision.next, decision.expect_seq);
-          return 'written';
-        } catch (err) {
-          if (err instanceof ConflictError) return 'conflict';
-          throw err;
+      case 'dispatch': {
+        let next = decision.next;
+        if (admission && !state.held) {
+          const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
+          if (!result.granted) return this.wait(state, result.waiting_for);
+          next = { ...next, held: true };
         }
+        this.deps.onTransition?.(state, decision);
+        await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
+        return 'dispatched';
+      }
+      case 'write': {
+        this.deps.onTransition?.(state, decision);
+        const releasing = admission !== undefined && state.held === true && !runsAnAction(decision.next);
+        const next = releasing ? { ...decision.next, held: false } : decision.next;
+        if (!(await this.write(next, decision.expect_seq))) return 'conflict';
+        if (releasing) await this.releaseAndWake(state);
+        return 'written';
+      }
+    }
+  }
+
+  /** Not admitted: the execution waits as `pending` until a release wakes it. */
+  private async wait(state: ExecutionState, waitingFor: string): Promise<DispatchOutcome> {
+    const now = this.deps.clock.now();
+    if (state.status === 'pending' && state.lease_until > now) return 'waiting';
+    const next: ExecutionState = { ...state, status: 'pending', seq: state.seq + 1, updated_at: now, lease_until: now + PENDING_LEASE_MS };
+    this.deps.onTransition?.(state, { kind: 'write', next, expect_seq: state.seq });
+    this.logger.debug('execution waits', { execution_id: state.execution_id, waiting_for: waitingFor });
+    await this.write(next, state.seq);
+    return 'waiting';
+  }
+
+  private async releaseFinal(state: ExecutionState): Promise<DispatchOutcome> {
+    if (!(await this.write({ ...state, held: false, seq: state.seq + 1 }, state.seq))) return 'conflict';
+    await this.releaseAndWake(state);
+    return 'released';
+  }
+
+  private async releaseAndWake(state: ExecutionState): Promise<void> {
+    const wake = await this.deps.admission!.release(state, this.waitingIn(state.org_id));
+    for (const executionId of wake) {
+      const waiting = await this.deps.executions.getState(state.org_id, executionId);
+      if (!waiting || isFinal(waiting.status) || waiting.held) continue;
+      // Any change of the state item wakes the dispatcher for it.
+      await this.write({ ...waiting, seq: waiting.seq + 1, updated_at: this.deps.clock.now() }, waiting.seq);
+    }
+  }
+
+  /** Still waiting for admission: not final and holding nothing. */
+  private waitingIn(orgId: string): (executionId: string) => Promise<boolean> {
+    return async (executionId) => {
+      const state = await this.deps.executions.getState(orgId, executionId);
+      return state !== undefined && !isFinal(state.status) && !state.held;
+    };
+  }
+
+  private async write(next: ExecutionState, expectSeq: number): Promise<boolean> {
+    try {
+      await this.deps.executions.writeState(next, expectSeq);
+      return true;
+    } catch (err) {
+      if (err instanceof ConflictError) return false;
+      throw err;
     }
   }
 }
+
+/** Whether the state has an action running (and so must keep its slot and lock). */
+const runsAnAction = (state: ExecutionState): boolean => !isFinal(state.status) && state.acts.some((a) => a.s === 'in_progress');
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -10,6 +10,7 @@ import {
   DynamoExecutionStore,
   DynamoFlowStore,
   DynamoGuardStore,
+  DynamoAdmissionStore,
   EventBridgeDispatchPublisher,
   SesEmailSender,
   SqsDeadLetterSink,
@@ -24,10 +25,20 @@ import {
   createWorkerHandler,
   tableNamesFor,
 } from '@autoflow/aws';
-import { type Decision, type EventPattern, type ExecutionState, type GuardSettings, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
+import {
+  type Decision,
+  type EventPattern,
+  type ExecutionState,
+  type GuardSettings,
+  fallbackRoute,
+  guardSettings,
+  matchesPattern,
+  workerRoutes,
+} from '@autoflow/core';
 import {
   type ActionHandler,
   ActionRegistry,
+  Admission,
   type ActionSettings,
   type Clock,
   Dispatcher,
@@ -160,8 +171,10 @@ export class EmbeddedStack {
         logger,
         ...(options.guards ? { guardSettings: options.guards } : {}),
       });
+      const limits = guardSettings(options.guards);
       const dispatcher = new Dispatcher({
         executions: stores.executions,
+        admission: new Admission(new DynamoAdmissionStore(db, tables.control), { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
         publisher,
         clock,
         logger,

@@ -1,0 +1,101 @@
+import type { ExecutionState } from '@autoflow/core';
+import type { AdmissionStore } from '../ports';
+
+export interface AdmissionSettings {
+  orgConcurrency: number;
+  lockLeaseMs: number;
+}
+
+/** Whether an execution is still waiting for admission (not final, holding nothing). */
+export type IsWaiting = (executionId: string) => Promise<boolean>;
+
+export type AdmissionResult = { granted: true } | { granted: false; waiting_for: 'org_slot' | 'entity_lock' };
+
+const ORG_QUEUE = 'org';
+const entityQueue = (entityId: string): string => `entity#${entityId}`;
+
+/** Arrival order: creation time, then id (ids break ties within a millisecond). */
+export const arrivalPosition = (state: Pick<ExecutionState, 'created_at' | 'execution_id'>): string =>
+  `${new Date(state.created_at).toISOString()}#${state.execution_id}`;
+
+/**
+ * Admission control before an execution runs actions: one of the org's slots (at most N
+ * executions of an org run at once) and the lock of its entity (executions acting on one
+ * entity run one at a time). Both are held only while actions run. Executions that cannot get
+ * them wait in per-org and per-entity queues, in arrival order; whoever releases wakes the
+ * oldest waiter. A newcomer never overtakes an older waiter.
+ */
+export class Admission {
+  constructor(
+    private readonly store: AdmissionStore,
+    private readonly settings: AdmissionSettings,
+  ) {}
+
+  async admit(state: ExecutionState, now: number, isWaiting: IsWaiting): Promise<AdmissionResult> {
+    const org = state.org_id;
+    const me = state.execution_id;
+    const position = arrivalPosition(state);
+    if (!(await this.take(org, ORG_QUEUE, position, me, isWaiting, () => this.store.acquireSlot(org, me, this.settings.orgConcurrency)))) {
+      return { granted: false, waiting_for: 'org_slot' };
+    }
+    if (state.entity_id) {
+      const entity = state.entity_id;
+      const locked = await this.take(org, entityQueue(entity), position, me, isWaiting, () =>
+        this.store.acquireLock(org, entity, me, now, now + this.settings.lockLeaseMs),
+      );
+      if (!locked) {
+        // Do not sit on an org slot while waiting for the entity: others can use it meanwhile.
+        await this.store.releaseSlot(org, me);
+        return { granted: false, waiting_for: 'entity_lock' };
+      }
+    }
+    return { granted: true };
+  }
+
+  /** Releases what the execution holds; returns the executions to wake (the oldest waiters). */
+  async release(state: ExecutionState, isWaiting: IsWaiting): Promise<string[]> {
+    const org = state.org_id;
+    const queues = [ORG_QUEUE];
+    if (state.entity_id) {
+      await this.store.releaseLock(org, state.entity_id, state.execution_id);
+      queues.unshift(entityQueue(state.entity_id));
+    }
+    await this.store.releaseSlot(org, state.execution_id);
+    const wake = new Set<string>();
+    for (const queue of queues) {
+      const head = await this.liveHead(org, queue, isWaiting, state.execution_id);
+      if (head) wake.add(head.execution_id);
+    }
+    return [...wake];
+  }
+
+  /** The oldest waiter still waiting; waiters that ended meanwhile (cancelled) are dropped. */
+  private async liveHead(org: string, queue: string, isWaiting: IsWaiting, self?: string): Promise<{ position: string; execution_id: string } | undefined> {
+    for (;;) {
+      const head = await this.store.head(org, queue);
+      if (!head) return undefined;
+      if (head.execution_id !== self && (await isWaiting(head.execution_id))) return head;
+      await this.store.dequeue(org, queue, head.position);
+    }
+  }
+
+  /**
+   * Waits behind older waiters; otherwise tries to acquire. On failure it queues and tries once
+   * more, so a release between the two steps cannot leave it waiting with nobody to wake it.
+   */
+  private async take(org: string, queue: string, position: string, me: string, isWaiting: IsWaiting, acquire: () => Promise<boolean>): Promise<boolean> {
+    const head = await this.liveHead(org, queue, async (id) => id === me || isWaiting(id));
+    const olderWaiter = head !== undefined && head.execution_id !== me && head.position < position;
+    if (!olderWaiter && (await acquire())) {
+      if (head?.execution_id === me) await this.store.dequeue(org, queue, position);
+      return true;
+    }
+    if (head?.execution_id !== me) await this.store.enqueue(org, queue, position, me);
+    if (olderWaiter) return false;
+    if (await acquire()) {
+      await this.store.dequeue(org, queue, position);
+      return true;
+    }
+    return false;
+  }
+}
