@@ -11,3 +11,4 @@ export * from './executions/toExecutionDocument';
 export * from './executions/resumeToken';
 export * from './executions/resumeExecution';
 export * from './dispatcher/Admission';
+export * from './api';

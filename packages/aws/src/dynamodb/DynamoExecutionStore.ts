@@ -5,7 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ActionResult, ConflictError, type ExecutionState, isFinal } from '@autoflow/core';
+import { type ActionResult, ConflictError, type ExecutionState, ValidationError, isFinal } from '@autoflow/core';
 import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
 import { executionKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
@@ -44,8 +44,6 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   async create(input: NewExecution): Promise<'created' | 'exists'> {
     const { state } = input;
-    const existing = await this.getState(state.org_id, state.execution_id);
-    if (existing) return 'exists';
     // Snapshot items first: the state item's stream record wakes the dispatcher, which reads them.
     await Promise.all([
       this.put('create.flow', { ...K.flow(state.org_id, state.execution_id), kind: 'flow', flow: input.flow }),
@@ -171,6 +169,43 @@ export class DynamoExecutionStore implements ExecutionStore {
     return this.batchGetStates((out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
   }
 
+  async pageByEntity(orgId: string, entityId: string, page: { from: number; size: number }): Promise<{ total: number; states: ExecutionState[] }> {
+    // The index is KEYS_ONLY: counting all of an entity's keys is cheap, and gives the total.
+    const keys: Array<{ pk: string; sk: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byEntity',
+          KeyConditionExpression: 'entity_pk = :p',
+          ExpressionAttributeValues: { ':p': K.entityPk(orgId, entityId) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      keys.push(...(out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return { total: keys.length, states: await this.batchGetStates(keys.slice(page.from, page.from + page.size)) };
+  }
+
+  async searchByOrg(orgId: string, page: { size: number; cursor?: string }): Promise<{ states: ExecutionState[]; cursor?: string }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byOrg',
+        KeyConditionExpression: 'org_pk = :p',
+        ExpressionAttributeValues: { ':p': K.orgPk(orgId) },
+        ScanIndexForward: false,
+        Limit: page.size,
+        ...(page.cursor !== undefined ? { ExclusiveStartKey: decodeOrgCursor(page.cursor, orgId) } : {}),
+      }),
+    );
+    const states = await this.batchGetStates((out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+    return { states, ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+  }
+
   async batchGetStates(keys: Array<{ pk: string; sk: string }>): Promise<ExecutionState[]> {
     const byPk = new Map<string, ExecutionState>();
     for (let i = 0; i < keys.length; i += 100) {
@@ -201,6 +236,25 @@ function toState(item: Record<string, unknown>): ExecutionState {
   const state: Record<string, unknown> = { org_id: ref?.org, execution_id: ref?.executionId };
   for (const f of STATE_FIELDS) if (item[f] !== undefined) state[f] = item[f];
   return state as unknown as ExecutionState;
+}
+
+/**
+ * A `byOrg` cursor is the base64url JSON of the index's LastEvaluatedKey. Anything else — not
+ * one, or one of another org's partition — is refused before it reaches DynamoDB.
+ */
+function decodeOrgCursor(cursor: string, orgId: string): Record<string, string> {
+  const invalid = (): ValidationError => new ValidationError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor returned by a search of this org' }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
+  const { pk, sk, org_pk, created_sk, ...rest } = key as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof pk !== 'string' || typeof sk !== 'string' || typeof created_sk !== 'string') throw invalid();
+  if (org_pk !== K.orgPk(orgId) || K.parseCollection(pk)?.org !== orgId || sk !== 'STATE') throw invalid();
+  return { pk, sk, org_pk, created_sk };
 }
 
 /** ReturnValuesOnConditionCheckFailure comes back in AttributeValue form, even via lib-dynamodb. */

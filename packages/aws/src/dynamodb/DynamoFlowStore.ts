@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { triggerIndexKeys } from '@autoflow/core';
-import type { Clock, FlowStore, StoredFlow } from '@autoflow/engine';
+import { type Clock, type FlowSearchQuery, type FlowStore, type StoredFlow, compareFlowsNewestFirst, matchesFlowSearch } from '@autoflow/engine';
 import { controlKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
 import { isConditionFailure } from './documentClient';
@@ -104,7 +104,13 @@ export class DynamoFlowStore implements FlowStore {
     return this.batchGet(orgId, [...ids]);
   }
 
-  private async batchGet(orgId: string, ids: string[]): Promise<StoredFlow[]> {
+  async search(orgId: string, query: FlowSearchQuery): Promise<{ total: number; results: StoredFlow[] }> {
+    // One query of the org's own partition; the API's filters are applied to its flows.
+    const matching = (await this.list(orgId)).filter((flow) => matchesFlowSearch(flow, query)).sort(compareFlowsNewestFirst);
+    return { total: matching.length, results: matching.slice(query.from, query.from + query.size) };
+  }
+
+  async batchGet(orgId: string, ids: readonly string[]): Promise<StoredFlow[]> {
     const flows: StoredFlow[] = [];
     for (let i = 0; i < ids.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {

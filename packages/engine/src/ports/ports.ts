@@ -89,6 +89,26 @@ export interface ExecutionStore {
   listActive(): AsyncIterable<{ org_id: string; execution_id: string }>;
   /** Executions of one org for one entity, newest first. */
   listByEntity(orgId: string, entityId: string, limit?: number): Promise<ExecutionState[]>;
+  /** One page of an entity's executions, newest first, with how many there are in all (offset paging). */
+  pageByEntity(orgId: string, entityId: string, page: { from: number; size: number }): Promise<{ total: number; states: ExecutionState[] }>;
+  /**
+   * The org's executions, newest first, a page at a time. `cursor` is opaque: the one a page
+   * returned fetches the next; a page without one is the last. A cursor that is not one of this
+   * org's is refused with a ValidationError.
+   */
+  searchByOrg(orgId: string, page: { size: number; cursor?: string }): Promise<{ states: ExecutionState[]; cursor?: string }>;
+}
+
+/** epilot's `searchFlows` query: flows of a schema or a trigger source, offset paging. */
+export interface FlowSearchQuery {
+  /** entity schema the flow reacts to */
+  schema?: string;
+  /** journey, frontend or API source of one of its triggers */
+  trigger_source_id?: string;
+  /** include flows started from workflows (`flows_trigger`); left out unless true */
+  include_flows?: boolean;
+  from: number;
+  size: number;
 }
 
 export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
@@ -101,6 +121,27 @@ export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
   incrementRuns(orgId: string, flowId: string): Promise<void>;
   /** Disables a flow that went hot (`disabled_by: system`); false if it was already disabled. */
   disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean>;
+  /** The org's flows that answer the query (see `matchesFlowSearch`), newest first, one page, with the total. */
+  search(orgId: string, query: FlowSearchQuery): Promise<{ total: number; results: Flow[] }>;
+  /** The org's flows with these ids, in no particular order; unknown ids are left out. */
+  batchGet(orgId: string, flowIds: readonly string[]): Promise<Flow[]>;
+}
+
+/**
+ * Org slots, entity locks and the queues of executions waiting for them. Every call is
+ * idempotent for the same execution, so a replayed admission changes nothing.
+ */
+export interface AdmissionStore {
+  /** Takes one of the org's `cap` slots for the execution (true if it holds one now). */
+  acquireSlot(orgId: string, executionId: string, cap: number): Promise<boolean>;
+  releaseSlot(orgId: string, executionId: string): Promise<void>;
+  /** Takes the entity's lock, or renews it for its holder; an expired lock can be taken over. */
+  acquireLock(orgId: string, entityId: string, executionId: string, now: number, leaseUntil: number): Promise<boolean>;
+  releaseLock(orgId: string, entityId: string, executionId: string): Promise<void>;
+  enqueue(orgId: string, queue: string, position: string, executionId: string): Promise<void>;
+  dequeue(orgId: string, queue: string, position: string): Promise<void>;
+  /** The oldest waiter of a queue. */
+  head(orgId: string, queue: string): Promise<{ position: string; execution_id: string } | undefined>;
 }
 
 /**

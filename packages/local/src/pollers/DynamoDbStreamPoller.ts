@@ -31,6 +31,11 @@ export interface DynamoDbStreamPollerOptions {
   bisectBatchOnFunctionError?: boolean;
   /** Receives the records given up on, like Lambda's on-failure destination. */
   onFailure?: (records: DynamoDBRecord[], error: unknown) => void | Promise<void>;
+  /**
+   * Lambda's ParallelizationFactor (1-10): a batch is split by partition key into this many
+   * lanes handled concurrently; records of one partition key stay in one lane, in order. Default 1.
+   */
+  parallelizationFactor?: number;
   /** Pause between GetRecords calls on a shard with nothing new. Default 250 (Lambda: 4 polls/s). */
   pollIntervalMs?: number;
   /** Pause before retrying a failed batch. Default pollIntervalMs. */
@@ -114,6 +119,7 @@ export class DynamoDbStreamPoller {
   private manager: Promise<void> | undefined;
   private wakeManager: (() => void) | undefined;
   private streamArnValue: string | undefined;
+  private hashKey: string | undefined;
   private region = 'us-east-1';
 
   constructor(options: DynamoDbStreamPollerOptions) {
@@ -161,6 +167,7 @@ export class DynamoDbStreamPoller {
         throw new Error(`DynamoDbStreamPoller: table ${this.opts.tableName} has no enabled stream`);
       }
       this.streamArnValue = streamArn;
+      this.hashKey = table.Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
       this.region = this.opts.region ?? (await this.opts.ddbClient.config.region());
       await this.discover(abort.signal, true);
     } catch (err) {
@@ -295,8 +302,23 @@ export class DynamoDbStreamPoller {
       lastRead = raw[raw.length - 1]?.dynamodb?.SequenceNumber ?? lastRead;
       const records = raw.map((r) => toDynamoDbRecord(r, this.streamArnValue as string, this.region));
       const matching = this.applyFilter(records);
-      if (matching.length > 0) await this.deliver(matching, signal);
+      if (matching.length > 0) await Promise.all(this.lanes(matching).map((lane) => this.deliver(lane, signal)));
     }
+  }
+
+  /** Splits a batch by partition key (ParallelizationFactor); order is kept within each key. */
+  private lanes(records: DynamoDBRecord[]): DynamoDBRecord[][] {
+    const factor = Math.min(10, Math.max(1, this.opts.parallelizationFactor ?? 1));
+    if (factor === 1) return [records];
+    const lanes: DynamoDBRecord[][] = Array.from({ length: factor }, () => []);
+    for (const record of records) {
+      const keys = record.dynamodb?.Keys ?? {};
+      const key = JSON.stringify(this.hashKey ? keys[this.hashKey] : keys);
+      let h = 0;
+      for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+      lanes[Math.abs(h) % factor]!.push(record);
+    }
+    return lanes.filter((lane) => lane.length > 0);
   }
 
   private async reopen(

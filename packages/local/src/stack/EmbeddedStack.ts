@@ -199,6 +199,9 @@ export class EmbeddedStack {
           tableName: tables.executions,
           handler: createDispatcherHandler(dispatcher),
           filter: dispatchFilter,
+          // Executions are independent, so their records run side by side (Lambda's
+          // ParallelizationFactor); kept low here, where one DynamoDB Local serves every caller.
+          parallelizationFactor: 2,
           startingPosition: 'TRIM_HORIZON',
           batchSize: 100,
           maxRetryAttempts: 10,

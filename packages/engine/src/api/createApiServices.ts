@@ -1,0 +1,40 @@
+import type { Clock, EntityStore, EventIngress, ExecutionStore, FlowStore } from '../ports';
+import { EntityService } from './EntityService';
+import { EventService } from './EventService';
+import { ExecutionService } from './ExecutionService';
+import { FlowService } from './FlowService';
+
+export interface ApiServices {
+  flows: FlowService;
+  executions: ExecutionService;
+  entities: EntityService;
+  events: EventService;
+}
+
+export interface ApiServiceDeps {
+  flows: FlowStore;
+  executions: ExecutionStore;
+  entities: EntityStore;
+  ingress: EventIngress;
+  clock: Clock;
+  /** how long a manual start waits for its execution to exist (default 10 s) */
+  startWaitMs?: number;
+}
+
+/** The API's use cases over the engine's ports (the embedded stack's stores, or DynamoDB's on AWS). */
+export function createApiServices(deps: ApiServiceDeps): ApiServices {
+  const events = new EventService({ ingress: deps.ingress });
+  return {
+    flows: new FlowService({ flows: deps.flows }),
+    executions: new ExecutionService({
+      executions: deps.executions,
+      flows: deps.flows,
+      entities: deps.entities,
+      events,
+      clock: deps.clock,
+      ...(deps.startWaitMs !== undefined ? { startWaitMs: deps.startWaitMs } : {}),
+    }),
+    entities: new EntityService({ entities: deps.entities }),
+    events,
+  };
+}
