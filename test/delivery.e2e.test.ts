@@ -1,3 +1,4 @@
+import { cancel } from '@autoflow/core';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createDispatcherHandler, executionKeys } from '@autoflow/aws';
@@ -111,6 +112,36 @@ describe('duplicate deliveries and invalid input', () => {
     expect(env.hooks.received('/dup-stream')).toHaveLength(1);
     const after = await env.stack.getExecution(org, id);
     expect((after as any).actions[1]).toMatchObject({ execution_status: 'success', attempts: 1 });
+  });
+
+  it('releases the entity lock of an execution cancelled while it runs, so the next one on the entity starts', async () => {
+    const org = 'cancel-running';
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const flow = await saveFlow(env.stack, org, {
+      flow_name: 'gate',
+      triggers: [{ type: 'entity_manual', configuration: {} }],
+      actions: [{ id: 'gate', type: 'gate', config: {} }],
+    });
+    await env.stack.publishEvents([
+      { event_id: 'first', org_id: org, type: 'manual', flow_id: flow.id, entity: { _id: 'shared', _schema: 'order' } },
+      { event_id: 'second', org_id: org, type: 'manual', flow_id: flow.id, entity: { _id: 'shared', _schema: 'order' } },
+    ]);
+    const first = executionIdFor(org, 'first', flow.id);
+    const second = executionIdFor(org, 'second', flow.id);
+    await waitFor('the first to run and the second to wait', async () => {
+      const [a, b] = await Promise.all([env.stack.stores.executions.getState(org, first), env.stack.stores.executions.getState(org, second)]);
+      return a?.acts[0]?.s === 'in_progress' && b?.status === 'pending' ? true : undefined;
+    });
+    // Cancel the first the way the API does: a conditional write of the cancelled state.
+    const running = (await env.stack.stores.executions.getState(org, first))!;
+    const decision = cancel(running, Date.now(), 'cancelled by a person');
+    if (decision.kind !== 'write') throw new Error('expected a write');
+    await env.stack.stores.executions.writeState(decision.next, decision.expect_seq);
+    // The second one gets the lock and runs (its gate is the same promise: open it now).
+    await waitFor('the second to run', async () => ((await env.stack.stores.executions.getState(org, second))?.acts[0]?.s === 'in_progress' ? true : undefined));
+    release();
+    expect((await finished(org, second))?.execution_status).toBe('success');
+    expect((await env.stack.stores.executions.getState(org, first))?.status).toBe('cancelled');
   });
 
   it('dead-letters invalid events with their reason and still processes the valid events beside them', async () => {

@@ -34,6 +34,16 @@ describe('pausing and resuming an execution', () => {
     expect(paused.actions.map((a: any) => a.execution_status)).toEqual(['paused', 'pending']);
     expect(env.hooks.received('/approved')).toHaveLength(0);
 
+    // A paused execution does not hold its entity's lock: another execution on it runs meanwhile.
+    const other = await saveFlow(env.stack, org, {
+      flow_name: 'meanwhile',
+      triggers: [{ type: 'entity_manual', configuration: {} }],
+      actions: [{ id: 'hook', type: 'trigger-webhook', config: { url: `${env.hooks.url}/meanwhile` } }],
+    });
+    await env.stack.publishEvents([{ event_id: 'r-2', org_id: org, type: 'manual', flow_id: other.id, entity: { _id: 'doc-1', _schema: 'document' } }]);
+    expect((await finishedExecution(env.stack, org, executionIdFor(org, 'r-2', other.id))).execution_status).toBe('success');
+    expect((await env.stack.stores.executions.getState(org, id))?.status).toBe('paused');
+
     const deps = { executions: env.stack.stores.executions, clock: env.stack.clock };
     const token = tokens[0]!;
     const forged = `${token.split('.').slice(0, 3).join('.')}.${'A'.repeat(32)}`;
