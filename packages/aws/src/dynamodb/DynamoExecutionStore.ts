@@ -156,21 +156,17 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async listByEntity(orgId: string, entityId: string, limit = 50): Promise<ExecutionState[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byEntity',
-        KeyConditionExpression: 'entity_pk = :p',
-        ExpressionAttributeValues: { ':p': K.entityPk(orgId, entityId) },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return this.batchGetStates((out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+    return this.batchGetStates(await this.entityKeys(orgId, entityId, limit));
   }
 
   async pageByEntity(orgId: string, entityId: string, page: { from: number; size: number }): Promise<{ total: number; states: ExecutionState[] }> {
-    // The index is KEYS_ONLY: counting all of an entity's keys is cheap, and gives the total.
+    // The index is KEYS_ONLY: reading all of an entity's keys is cheap, and gives the total.
+    const keys = await this.entityKeys(orgId, entityId);
+    return { total: keys.length, states: await this.batchGetStates(keys.slice(page.from, page.from + page.size)) };
+  }
+
+  /** Keys of an entity's executions, newest first (all of them, or the first `limit`). */
+  private async entityKeys(orgId: string, entityId: string, limit?: number): Promise<Array<{ pk: string; sk: string }>> {
     const keys: Array<{ pk: string; sk: string }> = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -182,12 +178,13 @@ export class DynamoExecutionStore implements ExecutionStore {
           ExpressionAttributeValues: { ':p': K.entityPk(orgId, entityId) },
           ScanIndexForward: false,
           ExclusiveStartKey: startKey,
+          ...(limit !== undefined ? { Limit: limit - keys.length } : {}),
         }),
       );
       keys.push(...(out.Items ?? []).map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
       startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return { total: keys.length, states: await this.batchGetStates(keys.slice(page.from, page.from + page.size)) };
+    } while (startKey && (limit === undefined || keys.length < limit));
+    return keys;
   }
 
   async searchByOrg(orgId: string, page: { size: number; cursor?: string }): Promise<{ states: ExecutionState[]; cursor?: string }> {

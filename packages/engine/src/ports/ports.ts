@@ -144,23 +144,6 @@ export interface AdmissionStore {
   head(orgId: string, queue: string): Promise<{ position: string; execution_id: string } | undefined>;
 }
 
-/**
- * Org slots, entity locks and the queues of executions waiting for them. Every call is
- * idempotent for the same execution, so a replayed admission changes nothing.
- */
-export interface AdmissionStore {
-  /** Takes one of the org's `cap` slots for the execution (true if it holds one now). */
-  acquireSlot(orgId: string, executionId: string, cap: number): Promise<boolean>;
-  releaseSlot(orgId: string, executionId: string): Promise<void>;
-  /** Takes the entity's lock, or renews it for its holder; an expired lock can be taken over. */
-  acquireLock(orgId: string, entityId: string, executionId: string, now: number, leaseUntil: number): Promise<boolean>;
-  releaseLock(orgId: string, entityId: string, executionId: string): Promise<void>;
-  enqueue(orgId: string, queue: string, position: string, executionId: string): Promise<void>;
-  dequeue(orgId: string, queue: string, position: string): Promise<void>;
-  /** The oldest waiter of a queue. */
-  head(orgId: string, queue: string): Promise<{ position: string; execution_id: string } | undefined>;
-}
-
 /** Expiring counters for the hot-flow checks. */
 export interface GuardStore {
   /** Adds one to the counter of a window, atomically, and returns the new count. */
