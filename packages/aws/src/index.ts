@@ -5,3 +5,5 @@ export * from './sqs';
 export * from './ses';
 export * from './handlers';
 export * from './logging';
+export * from './config';
+export { createWorkerLambda, type WorkerEntryOptions } from './lambda/worker';

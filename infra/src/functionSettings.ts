@@ -1,0 +1,20 @@
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Timeouts of the functions. The trigger queue's visibility timeout follows the listener's
+ * (AWS recommends six times the function timeout for SQS event sources), so both live here.
+ */
+export const TIMEOUT = {
+  ingress: Duration.seconds(10),
+  listener: Duration.seconds(30),
+  dispatcher: Duration.seconds(60),
+  entityEvents: Duration.seconds(60),
+  sweeper: Duration.seconds(55),
+  /** actions run up to 15 minutes (MAX_TIMEOUT_MS); the engine enforces each action's own timeout */
+  worker: Duration.minutes(15),
+} as const;
+
+export const TRIGGER_QUEUE_VISIBILITY = Duration.seconds(TIMEOUT.listener.toSeconds() * 6);
+
+/** After this many receives a trigger message goes to the DLQ (the redrive backstop of ADR 0003). */
+export const TRIGGER_MAX_RECEIVE_COUNT = 5;

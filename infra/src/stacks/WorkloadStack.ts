@@ -1,0 +1,112 @@
+import { FALLBACK_ACTION_TYPE } from '@autoflow/aws';
+import { BUILT_IN_ACTION_TYPES } from '@autoflow/core';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { AutoflowFunction, FunctionDefaults } from '../constructs/AutoflowFunction';
+import { Dispatcher } from '../constructs/Dispatcher';
+import { EntityEvents } from '../constructs/EntityEvents';
+import { Ingress } from '../constructs/Ingress';
+import { Listener } from '../constructs/Listener';
+import { Monitoring } from '../constructs/Monitoring';
+import { acknowledgeNag } from '../constructs/nagSuppressions';
+import { Sweeper } from '../constructs/Sweeper';
+import { Worker } from '../constructs/Worker';
+import type { StatefulStack } from './StatefulStack';
+
+export interface WorkloadStackProps extends StackProps {
+  defaults: FunctionDefaults;
+  stateful: StatefulStack;
+}
+
+/**
+ * The code: every function, its event source or rule, and the alarms. It holds no data, so it
+ * can be replaced, rolled back or deleted without touching a table or a queue of events.
+ */
+export class WorkloadStack extends Stack {
+  readonly ingress: Ingress;
+  readonly listener: Listener;
+  readonly dispatcher: Dispatcher;
+  readonly entityEvents: EntityEvents;
+  readonly sweeper: Sweeper;
+  /** by action type; the fallback worker under `*` */
+  readonly workers: ReadonlyMap<string, Worker>;
+  readonly monitoring: Monitoring | undefined;
+  /** every function of the deployment */
+  readonly functions: readonly AutoflowFunction[];
+
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
+    super(scope, id, props);
+    const { defaults, stateful } = props;
+    const { config } = defaults;
+    const { executions, control, entities } = stateful.tables;
+
+    this.ingress = new Ingress(this, 'Ingress', {
+      defaults,
+      platformBus: stateful.platformBus,
+      triggerQueue: stateful.triggerQueue,
+      triggerDeadLetterQueue: stateful.triggerDeadLetterQueue,
+    });
+    this.listener = new Listener(this, 'Listener', {
+      defaults,
+      triggerQueue: stateful.triggerQueue,
+      triggerDeadLetterQueue: stateful.triggerDeadLetterQueue,
+      executions,
+      control,
+    });
+    this.dispatcher = new Dispatcher(this, 'Dispatcher', { defaults, executions, control, automationBus: stateful.automationBus });
+    this.entityEvents = new EntityEvents(this, 'EntityEvents', { defaults, entities, triggerQueue: stateful.triggerQueue });
+    this.sweeper = new Sweeper(this, 'Sweeper', { defaults, executions, control, automationBus: stateful.automationBus });
+
+    const resources = { executions, control, entities, triggerQueue: stateful.triggerQueue, automationBus: stateful.automationBus };
+    const knownTypes = [...BUILT_IN_ACTION_TYPES, ...config.customActions.map((a) => a.type)];
+    const workers = new Map<string, Worker>();
+    for (const type of BUILT_IN_ACTION_TYPES) workers.set(type, new Worker(this, `Worker-${type}`, { defaults, resources, actionType: type, knownTypes }));
+    for (const custom of config.customActions) {
+      workers.set(custom.type, new Worker(this, `Worker-${custom.type}`, { defaults, resources, actionType: custom.type, knownTypes, entry: custom.entry }));
+    }
+    workers.set(FALLBACK_ACTION_TYPE, new Worker(this, 'Worker-unregistered-types', { defaults, resources, actionType: FALLBACK_ACTION_TYPE, knownTypes }));
+    this.workers = workers;
+
+    // ── HTTP API (packages/api) ────────────────────────────────────────────────────────────
+    // The API function goes here once packages/api has its Lambda entry: an HTTP API with a JWT
+    // authorizer (or a function URL with the same auth), a function from AutoflowFunction with
+    // `grantTable` on control (flows, templates, webhooks) and executions (reads, retrigger,
+    // cancel), and `grantSend` on the trigger queue for POST /v1/automation/events. Add it to
+    // `functions` below so it gets its alarms. See docs/deploy.md, "The HTTP API".
+
+    const functions: AutoflowFunction[] = (this.functions = [
+      this.ingress.function,
+      this.listener.function,
+      this.dispatcher.function,
+      this.entityEvents.function,
+      this.sweeper.function,
+      ...[...workers.values()].map((w) => w.function),
+    ]);
+    for (const f of functions) {
+      acknowledgeNag(
+        f.fn,
+        'AwsSolutions-L1',
+        'Pinned to Node.js 22, the LTS line the bundles are built and tested for (esbuild target node22); moving to a newer runtime is a deliberate upgrade.',
+      );
+      if (config.tracing) {
+        acknowledgeNag(f.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions.');
+      }
+    }
+
+    this.monitoring = config.monitoring.enabled
+      ? new Monitoring(this, 'Monitoring', {
+          config,
+          functions,
+          deadLetterQueues: [
+            { name: 'triggers', queue: stateful.triggerDeadLetterQueue },
+            { name: 'ingress', queue: this.ingress.deadLetterQueue },
+            { name: 'dispatcher', queue: this.dispatcher.failureQueue },
+            { name: 'entity-events', queue: this.entityEvents.failureQueue },
+            ...[...workers.values()].map((w) => ({ name: w.route.name, queue: w.deadLetterQueue })),
+          ],
+          streamConsumers: [this.dispatcher.function, this.entityEvents.function],
+          triggerQueue: stateful.triggerQueue,
+        })
+      : undefined;
+  }
+}

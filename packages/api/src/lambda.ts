@@ -1,0 +1,79 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DynamoEntityStore,
+  DynamoExecutionStore,
+  DynamoFlowStore,
+  ENV,
+  LOG_LEVELS,
+  SqsEventIngress,
+  StageSchema,
+  createDocumentClient,
+  loadLambdaConfig,
+  powertoolsLogger,
+} from '@autoflow/aws';
+import { createApiServices, systemClock } from '@autoflow/engine';
+import { handle } from 'hono/aws-lambda';
+import { z } from 'zod';
+import { jwksAuthenticator } from './auth/jwksAuthenticator';
+import { createApp } from './createApp';
+
+/** The API function's own variables, besides the shared ones of `ENV` (@autoflow/aws). */
+export const API_ENV = {
+  jwksUrl: 'AUTOFLOW_JWKS_URL',
+  jwtIssuer: 'AUTOFLOW_JWT_ISSUER',
+  jwtAudience: 'AUTOFLOW_JWT_AUDIENCE',
+} as const;
+
+const TableNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' });
+
+/** The API function's environment: its tables, the trigger queue and the token issuer. */
+export const ApiEnvSchema = z
+  .strictObject({
+    [ENV.stage]: StageSchema,
+    [ENV.logLevel]: z.enum(LOG_LEVELS).default('INFO'),
+    [ENV.executionsTable]: TableNameSchema,
+    [ENV.controlTable]: TableNameSchema,
+    [ENV.entitiesTable]: TableNameSchema,
+    [ENV.triggerQueueUrl]: z.url({ protocol: /^https?$/ }),
+    [API_ENV.jwksUrl]: z.url({ protocol: /^https$/ }),
+    [API_ENV.jwtIssuer]: z.string().min(1),
+    [API_ENV.jwtAudience]: z.string().min(1).optional(),
+  })
+  .transform((e) => ({
+    stage: e.AUTOFLOW_STAGE,
+    logLevel: e.AUTOFLOW_LOG_LEVEL,
+    tables: { executions: e.AUTOFLOW_EXECUTIONS_TABLE, control: e.AUTOFLOW_CONTROL_TABLE, entities: e.AUTOFLOW_ENTITIES_TABLE },
+    triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL,
+    jwks: { jwksUrl: e.AUTOFLOW_JWKS_URL, issuer: e.AUTOFLOW_JWT_ISSUER, ...(e.AUTOFLOW_JWT_AUDIENCE ? { audience: e.AUTOFLOW_JWT_AUDIENCE } : {}) },
+  }));
+
+type LambdaHandler = ReturnType<typeof handle>;
+
+/**
+ * The API on Lambda (API Gateway HTTP API or a function URL): the same app as on the embedded
+ * stack, over the DynamoDB stores and the SQS trigger queue, with tokens of a JWKS issuer.
+ * Config, clients and the app are built at the first invocation and kept for the container; a
+ * failed build (a bad environment) is not kept, so the next invocation reports it again.
+ */
+export function createApiLambda(options: { env?: Record<string, string | undefined> } = {}) {
+  let built: LambdaHandler | undefined;
+  const build = (): LambdaHandler => {
+    const config = loadLambdaConfig(ApiEnvSchema, options.env ?? process.env);
+    const db = createDocumentClient();
+    const services = createApiServices({
+      flows: new DynamoFlowStore(db, config.tables.control, systemClock),
+      executions: new DynamoExecutionStore(db, config.tables.executions),
+      entities: new DynamoEntityStore(db, config.tables.entities, systemClock),
+      ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl),
+      clock: systemClock,
+    });
+    const logger = powertoolsLogger('autoflow-api', config.logLevel);
+    return handle(createApp({ services, authenticate: jwksAuthenticator(config.jwks), logger }));
+  };
+  return async (event: Parameters<LambdaHandler>[0], context?: Parameters<LambdaHandler>[1]) => {
+    built ??= build();
+    return built(event, context);
+  };
+}
+
+export const handler = createApiLambda();

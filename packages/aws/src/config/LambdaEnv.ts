@@ -1,0 +1,247 @@
+import { type GuardSettings, parseWithProblems } from '@autoflow/core';
+import { z } from 'zod';
+import { LambdaConfigError } from './LambdaConfigError';
+import { type SecretRef, SecretRefSchema } from './SecretRef';
+
+/**
+ * The environment variables the Lambda functions read, by name. The CDK app sets them from
+ * these same constants, and its tests check every function's environment against the schema
+ * of that function, so a name cannot drift between the two.
+ */
+export const ENV = {
+  stage: 'AUTOFLOW_STAGE',
+  logLevel: 'AUTOFLOW_LOG_LEVEL',
+  executionsTable: 'AUTOFLOW_EXECUTIONS_TABLE',
+  controlTable: 'AUTOFLOW_CONTROL_TABLE',
+  entitiesTable: 'AUTOFLOW_ENTITIES_TABLE',
+  automationBus: 'AUTOFLOW_AUTOMATION_BUS',
+  triggerQueueUrl: 'AUTOFLOW_TRIGGER_QUEUE_URL',
+  triggerDlqUrl: 'AUTOFLOW_TRIGGER_DLQ_URL',
+  guards: 'AUTOFLOW_GUARDS',
+  actionType: 'AUTOFLOW_ACTION_TYPE',
+  emailFrom: 'AUTOFLOW_EMAIL_FROM',
+  sesConfigurationSet: 'AUTOFLOW_SES_CONFIGURATION_SET',
+  webhookSigningSecret: 'AUTOFLOW_WEBHOOK_SIGNING_SECRET',
+  allowPrivateWebhookTargets: 'AUTOFLOW_ALLOW_PRIVATE_WEBHOOK_TARGETS',
+  webhookTimeoutMs: 'AUTOFLOW_WEBHOOK_TIMEOUT_MS',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Only variables with this prefix are read; an unknown one is a typo and fails the start. */
+export const ENV_PREFIX = 'AUTOFLOW_';
+
+/** The action type the fallback worker is deployed with: it fails every type it is sent. */
+export const FALLBACK_ACTION_TYPE = '*';
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const StageSchema = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, { error: 'must be 1-16 lower-case letters, digits or -, starting with a letter' });
+const LogLevelSchema = z.enum(LOG_LEVELS);
+const TableNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' });
+const BusNameSchema = z.string().regex(/^[A-Za-z0-9/._-]{1,256}$/, { error: 'must be an EventBridge bus name' });
+const QueueUrlSchema = z.url({ protocol: /^https?$/ });
+const BooleanStringSchema = z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true');
+const PositiveIntStringSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*$/, { error: 'must be a positive whole number' })
+  .transform(Number);
+
+const RateLimitSchema = z.strictObject({ count: z.int().positive(), windowMs: z.int().positive() });
+
+/** Overrides of the hot-flow defaults (core `GuardSettings`), as the JSON of one variable. */
+export const GuardOverridesSchema = z.strictObject({
+  general: RateLimitSchema.optional(),
+  entityUpdate: RateLimitSchema.optional(),
+  systemActivity: RateLimitSchema.optional(),
+  maxChainDepth: z.int().positive().optional(),
+  orgConcurrency: z.int().positive().optional(),
+  lockLeaseMs: z.int().positive().optional(),
+}) satisfies z.ZodType<Partial<GuardSettings>>;
+export type GuardOverrides = z.infer<typeof GuardOverridesSchema>;
+
+const JsonGuardsSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(GuardOverridesSchema);
+
+const common = {
+  [ENV.stage]: StageSchema,
+  [ENV.logLevel]: LogLevelSchema.default('INFO'),
+};
+
+export interface CommonConfig {
+  stage: string;
+  logLevel: LogLevel;
+}
+
+const commonOf = (env: { AUTOFLOW_STAGE: string; AUTOFLOW_LOG_LEVEL: LogLevel }): CommonConfig => ({
+  stage: env.AUTOFLOW_STAGE,
+  logLevel: env.AUTOFLOW_LOG_LEVEL,
+});
+
+/** Ingress: platform-bus events onto the FIFO trigger queue. */
+export const IngressEnvSchema = z
+  .strictObject({ ...common, [ENV.triggerQueueUrl]: QueueUrlSchema, [ENV.triggerDlqUrl]: QueueUrlSchema })
+  .transform((e) => ({ ...commonOf(e), triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL, triggerDlqUrl: e.AUTOFLOW_TRIGGER_DLQ_URL }));
+
+/** Trigger listener: the FIFO trigger queue into executions. */
+export const ListenerEnvSchema = z
+  .strictObject({
+    ...common,
+    [ENV.executionsTable]: TableNameSchema,
+    [ENV.controlTable]: TableNameSchema,
+    [ENV.triggerDlqUrl]: QueueUrlSchema,
+    [ENV.guards]: JsonGuardsSchema.optional(),
+  })
+  .transform((e) => ({
+    ...commonOf(e),
+    executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
+    controlTable: e.AUTOFLOW_CONTROL_TABLE,
+    triggerDlqUrl: e.AUTOFLOW_TRIGGER_DLQ_URL,
+    guards: e.AUTOFLOW_GUARDS ?? {},
+  }));
+
+/**
+ * Dispatcher: the executions stream into `dispatch-<type>` events. It also admits executions
+ * (org slots and entity locks in the control table), with the org cap and lock lease of the
+ * guard settings.
+ */
+export const DispatcherEnvSchema = z
+  .strictObject({
+    ...common,
+    [ENV.executionsTable]: TableNameSchema,
+    [ENV.controlTable]: TableNameSchema,
+    [ENV.automationBus]: BusNameSchema,
+    [ENV.guards]: JsonGuardsSchema.optional(),
+  })
+  .transform((e) => ({
+    ...commonOf(e),
+    executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
+    controlTable: e.AUTOFLOW_CONTROL_TABLE,
+    automationBus: e.AUTOFLOW_AUTOMATION_BUS,
+    guards: e.AUTOFLOW_GUARDS ?? {},
+  }));
+
+/** Sweeper: re-drives expired leases through a dispatcher, so it needs what the dispatcher needs. */
+export const SweeperEnvSchema = DispatcherEnvSchema;
+
+/** Entity events: the entity stream into `entity_operation` events on the trigger queue. */
+export const EntityEventsEnvSchema = z
+  .strictObject({ ...common, [ENV.triggerQueueUrl]: QueueUrlSchema })
+  .transform((e) => ({ ...commonOf(e), triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL }));
+
+/**
+ * What each built-in worker needs besides the executions table. The CDK app grants and sets
+ * exactly these per worker; the worker builds only these ports.
+ */
+export const WORKER_NEEDS = {
+  'trigger-webhook': ['controlTable', 'webhookSecret'],
+  'map-entity': ['entitiesTable'],
+  'send-email': ['controlTable', 'email'],
+  'trigger-event': ['triggerQueue'],
+  'cancel-flow-execution': [],
+} as const satisfies Record<string, readonly WorkerNeed[]>;
+export type WorkerNeed = 'controlTable' | 'entitiesTable' | 'triggerQueue' | 'email' | 'webhookSecret';
+
+/** Variables a need is met by; the first of each list is required, the others optional. */
+const NEED_VARIABLES: Record<WorkerNeed, readonly EnvName[]> = {
+  controlTable: [ENV.controlTable],
+  entitiesTable: [ENV.entitiesTable],
+  triggerQueue: [ENV.triggerQueueUrl],
+  email: [ENV.emailFrom, ENV.sesConfigurationSet],
+  webhookSecret: [ENV.webhookSigningSecret, ENV.allowPrivateWebhookTargets, ENV.webhookTimeoutMs],
+};
+
+export const needsOf = (actionType: string): readonly WorkerNeed[] =>
+  Object.hasOwn(WORKER_NEEDS, actionType) ? WORKER_NEEDS[actionType as keyof typeof WORKER_NEEDS] : [];
+
+/** A worker: one per action type, plus the fallback (`*`). */
+export const WorkerEnvSchema = z
+  .strictObject({
+    ...common,
+    [ENV.executionsTable]: TableNameSchema,
+    [ENV.actionType]: z.string().min(1).max(100),
+    [ENV.controlTable]: TableNameSchema.optional(),
+    [ENV.entitiesTable]: TableNameSchema.optional(),
+    [ENV.triggerQueueUrl]: QueueUrlSchema.optional(),
+    [ENV.emailFrom]: z.email().optional(),
+    [ENV.sesConfigurationSet]: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an SES configuration set name' }).optional(),
+    [ENV.webhookSigningSecret]: SecretRefSchema.optional(),
+    [ENV.allowPrivateWebhookTargets]: BooleanStringSchema.default(false),
+    [ENV.webhookTimeoutMs]: PositiveIntStringSchema.optional(),
+  })
+  .superRefine((e, ctx) => {
+    // A worker without what its action type needs would fail every action: refuse to start.
+    const type = e.AUTOFLOW_ACTION_TYPE;
+    for (const need of needsOf(type)) {
+      const required = NEED_VARIABLES[need][0]!;
+      if (e[required as keyof typeof e] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [required], message: `is required by the ${type} worker` });
+      }
+    }
+    const allowed = new Set<string>(needsOf(type).flatMap((need) => NEED_VARIABLES[need]));
+    for (const [need, names] of Object.entries(NEED_VARIABLES)) {
+      for (const name of names) {
+        if (e[name as keyof typeof e] !== undefined && !allowed.has(name) && !(name === ENV.allowPrivateWebhookTargets && e[name] === false)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `is not used by the ${type} worker (it is for ${need})` });
+        }
+      }
+    }
+  })
+  .transform((e) => ({
+    ...commonOf(e),
+    executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
+    actionType: e.AUTOFLOW_ACTION_TYPE,
+    controlTable: e.AUTOFLOW_CONTROL_TABLE,
+    entitiesTable: e.AUTOFLOW_ENTITIES_TABLE,
+    triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL,
+    emailFrom: e.AUTOFLOW_EMAIL_FROM,
+    sesConfigurationSet: e.AUTOFLOW_SES_CONFIGURATION_SET,
+    webhookSigningSecret: e.AUTOFLOW_WEBHOOK_SIGNING_SECRET as SecretRef | undefined,
+    allowPrivateWebhookTargets: e.AUTOFLOW_ALLOW_PRIVATE_WEBHOOK_TARGETS,
+    webhookTimeoutMs: e.AUTOFLOW_WEBHOOK_TIMEOUT_MS ?? 10_000,
+  }));
+
+export type IngressConfig = z.output<typeof IngressEnvSchema>;
+export type ListenerConfig = z.output<typeof ListenerEnvSchema>;
+export type DispatcherConfig = z.output<typeof DispatcherEnvSchema>;
+export type SweeperConfig = z.output<typeof SweeperEnvSchema>;
+export type EntityEventsConfig = z.output<typeof EntityEventsEnvSchema>;
+export type WorkerConfig = z.output<typeof WorkerEnvSchema>;
+
+/** The schema of each function's environment, by function. */
+export const LAMBDA_ENV_SCHEMAS = {
+  ingress: IngressEnvSchema,
+  listener: ListenerEnvSchema,
+  dispatcher: DispatcherEnvSchema,
+  worker: WorkerEnvSchema,
+  entityEvents: EntityEventsEnvSchema,
+  sweeper: SweeperEnvSchema,
+} as const;
+export type LambdaFunctionKind = keyof typeof LAMBDA_ENV_SCHEMAS;
+
+/** Input shape of a function's environment (what the CDK app must set). */
+export type LambdaEnvironment<K extends LambdaFunctionKind> = { [P in keyof z.input<(typeof LAMBDA_ENV_SCHEMAS)[K]>]: string | undefined };
+
+/**
+ * Reads the `AUTOFLOW_*` variables of `env` with a function's schema. Every problem is
+ * reported at once, each under its variable's name; nothing else of the environment is read.
+ */
+export function loadLambdaConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.output<S> {
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(ENV_PREFIX) && value !== undefined) own[name] = value;
+  }
+  const parsed = parseWithProblems(schema, own);
+  if (!parsed.ok) throw new LambdaConfigError(parsed.problems);
+  return parsed.data;
+}

@@ -1,0 +1,57 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { guardSettings } from '@autoflow/core';
+import { Admission, type DispatchPublisher, Dispatcher, type Logger, systemClock } from '@autoflow/engine';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { type DispatcherConfig, DispatcherEnvSchema, loadLambdaConfig } from '../config/LambdaEnv';
+import { DynamoAdmissionStore } from '../dynamodb/DynamoAdmissionStore';
+import { createDocumentClient } from '../dynamodb/documentClient';
+import { DynamoExecutionStore } from '../dynamodb/DynamoExecutionStore';
+import { EventBridgeDispatchPublisher } from '../eventbridge/EventBridgeDispatchPublisher';
+import { createDispatcherHandler } from '../handlers/dispatcherHandler';
+import { type EntryOptions, entryLogger, perContainer, withContext } from './lambdaRuntime';
+
+/** The automation bus publisher both the dispatcher and the sweeper use. */
+export function automationBusPublisher(busName: string): DispatchPublisher {
+  const eventBridge = new EventBridgeClient({});
+  return new EventBridgeDispatchPublisher((input) => eventBridge.send(new PutEventsCommand(input)), busName);
+}
+
+/**
+ * The dispatcher as the dispatcher function and the sweeper build it: admission control (org
+ * slots and entity locks in the control table, with the deployment's org cap and lock lease) and
+ * the automation bus, the same parts the embedded stack wires.
+ */
+export function buildDispatcher(config: DispatcherConfig, logger: Logger): { dispatcher: Dispatcher; executions: DynamoExecutionStore } {
+  const db = createDocumentClient();
+  const executions = new DynamoExecutionStore(db, config.executionsTable);
+  const limits = guardSettings(config.guards);
+  const dispatcher = new Dispatcher({
+    executions,
+    admission: new Admission(new DynamoAdmissionStore(db, config.controlTable), { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
+    publisher: automationBusPublisher(config.automationBus),
+    clock: systemClock,
+    logger,
+  });
+  return { dispatcher, executions };
+}
+
+/**
+ * The dispatcher on the executions stream. The event source mapping's filter criteria deliver
+ * only new results and idle, unfinished states (DISPATCHER_STREAM_FILTER); every transition is
+ * conditional, so a replayed record changes nothing.
+ */
+export function createDispatcherLambda(options: EntryOptions = {}) {
+  const container = perContainer(() => {
+    const config = loadLambdaConfig(DispatcherEnvSchema, options.env ?? process.env);
+    const logger = entryLogger('dispatcher', config.logLevel);
+    return { logger, handle: createDispatcherHandler(buildDispatcher(config, logger).dispatcher) };
+  });
+
+  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+    const { logger, handle } = await container();
+    withContext(logger, context);
+    return handle(event);
+  };
+}
+
+export const handler = createDispatcherLambda();
