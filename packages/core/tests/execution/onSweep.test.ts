@@ -117,8 +117,8 @@ describe('onSweep', () => {
     expect(asDispatch(decision).dispatch).toMatchObject({ index: 0, attempt: 1, expect_seq: 0, dispatch_id: 'exec-1.0.1' });
   });
 
-  it.each<[Extract<Status, 'pending' | 'paused'>]>([['pending'], ['paused']])('extends the lease of a %s execution so it is checked again later', (status) => {
-    const state: ExecutionState = { ...newExecution(retrying), status };
+  it('extends the lease of a paused execution so it is checked again later', () => {
+    const state: ExecutionState = { ...newExecution(retrying), status: 'paused' };
     const now = state.lease_until + 1;
 
     const decision = asWrite(onSweep(state, retrying, { kind: 'idle' }, { ...ctxAt(now), idleLeaseMs: 7_000 }));
@@ -128,9 +128,16 @@ describe('onSweep', () => {
   });
 
   it('extends the lease by a minute when no idle lease is given', () => {
-    const state = initialState({ org_id: 'o', execution_id: 'e', flow_id: 'f', plan: retrying, now: T0, status: 'pending' });
+    const state: ExecutionState = { ...initialState({ org_id: 'o', execution_id: 'e', flow_id: 'f', plan: retrying, now: T0 }), status: 'paused' };
     const { now, random, evaluateCondition } = ctxAt(state.lease_until);
 
     expect(asWrite(onSweep(state, retrying, { kind: 'idle' }, { now, random, evaluateCondition })).next.lease_until).toBe(now + 60_000);
+  });
+
+  it('tries a pending execution again (admission decides whether it may run)', () => {
+    const state = initialState({ org_id: 'o', execution_id: 'e', flow_id: 'f', plan: retrying, now: T0, status: 'pending' });
+    const ctx = ctxAt(state.lease_until + 1);
+
+    expect(asDispatch(onSweep(state, retrying, { kind: 'idle' }, ctx)).dispatch).toMatchObject({ index: 0, attempt: 1 });
   });
 });

@@ -170,10 +170,16 @@ describe('onStateChanged', () => {
   it.each<[string, Partial<ExecutionState>, string]>([
     ['the execution succeeded', { status: 'success' }, 'execution is success'],
     ['the execution is cancelled', { status: 'cancelled' }, 'execution is cancelled'],
-    ['the execution is queued', { status: 'pending' }, 'execution is pending'],
     ['the execution is paused', { status: 'paused' }, 'execution is paused'],
   ])('does nothing when %s', (_name, patch, reason) => {
     expect(onStateChanged({ ...newExecution(plan), ...patch }, plan, ctxAt(T0))).toEqual({ kind: 'none', reason });
+  });
+
+  it('dispatches the first action of an execution queued behind a limit, for admission to decide again', () => {
+    const decision = asDispatch(onStateChanged({ ...newExecution(plan), status: 'pending' }, plan, ctxAt(T0)));
+
+    expect(decision.dispatch).toMatchObject({ index: 0, attempt: 1 });
+    expect(decision.next.status).toBe('in_progress');
   });
 
   it.each<[Status]>([['in_progress'], ['scheduled'], ['paused']])('does nothing while an action is %s', (s) => {
