@@ -12,6 +12,11 @@ export const TIMEOUT = {
   sweeper: Duration.seconds(55),
   /** actions run up to 15 minutes (MAX_TIMEOUT_MS); the engine enforces each action's own timeout */
   worker: Duration.minutes(15),
+  /**
+   * under API Gateway's 30 s integration timeout, so a slow request ends as the function's own
+   * error (logged) rather than a gateway 503; a manual start waits at most 10 s of it
+   */
+  api: Duration.seconds(29),
 } as const;
 
 export const TRIGGER_QUEUE_VISIBILITY = Duration.seconds(TIMEOUT.listener.toSeconds() * 6);

@@ -5,6 +5,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const INFRA_ROOT = path.resolve(__dirname, '..');
 /** Where the Lambda entry points are (packages/aws/src/lambda). */
 export const LAMBDA_ENTRY_DIR = path.join(REPO_ROOT, 'packages', 'aws', 'src', 'lambda');
+/** The HTTP API's Lambda entry (packages/api), which exports `handler`. */
+export const API_ENTRY = path.join(REPO_ROOT, 'packages', 'api', 'src', 'lambda.ts');
 export const LOCK_FILE = path.join(REPO_ROOT, 'pnpm-lock.yaml');
 
 /**

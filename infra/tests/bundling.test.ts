@@ -20,8 +20,8 @@ describe('Lambda bundles', () => {
 
   it('bundles every function from its entry into one self-contained index.js that exports handler', () => {
     const dirs = new Set(workload.functions.map((f) => assetDirOf(logicalId(f.fn))));
-    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, worker, custom worker
-    expect(dirs.size).toBe(7);
+    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, worker, custom worker, HTTP API
+    expect(dirs.size).toBe(8);
     for (const dir of dirs) {
       const bundle = path.join(dir, 'index.js');
       expect(existsSync(bundle)).toBe(true);
@@ -29,6 +29,34 @@ describe('Lambda bundles', () => {
       const exported = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(bundle)}).handler)`], { cwd: dir, env: { PATH: process.env.PATH } }).toString();
       expect(exported).toBe('function');
     }
+  });
+
+  it('bundles the HTTP API (packages/api/src/lambda.ts) so that it serves requests on its own', () => {
+    const bundle = path.join(assetDirOf(logicalId(workload.api!.function.fn)), 'index.js');
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /openapi.json',
+      rawPath: '/openapi.json',
+      rawQueryString: '',
+      headers: { host: 'api.test' },
+      requestContext: { http: { method: 'GET', path: '/openapi.json', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' }, requestId: 'r-1', stage: '$default', domainName: 'api.test' },
+      isBase64Encoded: false,
+    };
+    const script = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}).then((r) => process.stdout.write(JSON.stringify([r.statusCode, Object.keys(JSON.parse(r.body).paths).length])))`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-central-1',
+      AUTOFLOW_STAGE: 'test',
+      AUTOFLOW_EXECUTIONS_TABLE: 'autoflow-test-executions',
+      AUTOFLOW_CONTROL_TABLE: 'autoflow-test-control',
+      AUTOFLOW_ENTITIES_TABLE: 'autoflow-test-entities',
+      AUTOFLOW_TRIGGER_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/autoflow-test-triggers.fifo',
+      AUTOFLOW_JWKS_URL: 'https://login.example.com/.well-known/jwks.json',
+      AUTOFLOW_JWT_ISSUER: 'https://login.example.com/',
+    };
+    const [status, paths] = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(bundle), env }).toString()) as [number, number];
+    expect(status).toBe(200);
+    expect(paths).toBeGreaterThan(10);
   });
 
   it('deploys the handler of the bundle, with source maps', () => {

@@ -24,6 +24,15 @@ describe('deployment settings from the CDK context', () => {
     expect(workload.resolve(workload.account)).toEqual({ Ref: 'AWS::AccountId' });
   });
 
+  it('refuses HTTP API settings a JWT authorizer cannot use, naming every problem', () => {
+    expect(() =>
+      synthesize({ autoflow: { ...TEST_CONTEXT.autoflow, api: { jwt: { issuer: 'http://login.example.com/', audience: '', jwksUrl: 'keys.json' }, throttle: { burstLimit: 0 } } } }),
+    ).toThrow(
+      /autoflow.api.jwt.issuer must be an https:\/\/ URL; autoflow.api.jwt.audience must not be empty; autoflow.api.jwt.jwksUrl must be an https:\/\/ URL; autoflow.api.throttle.burstLimit must be at least 1/,
+    );
+    expect(() => synthesize({ autoflow: { ...TEST_CONTEXT.autoflow, api: { jwt: {} } } })).toThrow(/autoflow.api.jwt.issuer is required; autoflow.api.jwt.audience is required/);
+  });
+
   it('refuses settings with problems, naming every one', () => {
     expect(() => synthesize({ autoflow: { stage: 'Prod', email: { from: 'nope' }, eventSources: { listenerBatchSize: 11 } } })).toThrow(
       /autoflow.stage .*autoflow.email.from .*autoflow.eventSources.listenerBatchSize must be at most 10/,

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ApiEnvSchema } from '@autoflow/api/src/lambda';
 import { DISPATCHER_STREAM_FILTER, ENV, LAMBDA_ENV_SCHEMAS, METRIC, METRICS_NAMESPACE, loadLambdaConfig } from '@autoflow/aws';
 import { BUILT_IN_ACTION_TYPES, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
 import { Match } from 'aws-cdk-lib/assertions';
-import type { AutoflowFunction } from '../src/constructs/AutoflowFunction';
+import type { AutoflowFunction, FunctionKind } from '../src/constructs/AutoflowFunction';
 import { logicalId, refersTo, synthesize } from './support/synthesize';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** The schema each kind of entry reads its environment with (the API's is in packages/api). */
+const ENV_SCHEMAS: Record<FunctionKind, Parameters<typeof loadLambdaConfig>[0]> = { ...LAMBDA_ENV_SCHEMAS, api: ApiEnvSchema };
 
 describe('WorkloadStack', () => {
   const { workload, stateful, assembly, workloadTemplate: template } = synthesize();
@@ -54,7 +58,7 @@ describe('WorkloadStack', () => {
       for (const f of workload.functions) {
         const variables = functions[fnId(f)]!.Properties.Environment.Variables as Record<string, unknown>;
         const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sample(k, v)]));
-        expect(() => loadLambdaConfig(LAMBDA_ENV_SCHEMAS[f.kind], env)).not.toThrow();
+        expect(() => loadLambdaConfig(ENV_SCHEMAS[f.kind], env)).not.toThrow();
       }
     });
 
@@ -202,16 +206,36 @@ describe('WorkloadStack', () => {
         [w('cancel-flow-execution'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
         [w('crm-sync'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
         [w('*'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
+        // flows read and written; execution states written for cancel, retrigger, retry and resume; entities
+        [
+          workload.api!.function,
+          {
+            executions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+            control: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+            entities: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+          },
+        ],
       ];
+      expect(expected.map(([f]) => f.name).sort()).toEqual(workload.functions.map((f) => f.name).sort());
       for (const [f, tables] of expected) {
         expect([f.name, { executions: tableActions(f, 'executions'), control: tableActions(f, 'control'), entities: tableActions(f, 'entities') }]).toEqual([f.name, tables]);
       }
     });
 
-    it('lets the sweeper query only the sparse active index', () => {
+    it('lets the sweeper query only the sparse active index, and the API only the byEntity and byOrg indexes', () => {
       const indexStatements = statementsOf(workload.sweeper.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(indexStatements).toEqual([expect.objectContaining({ Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['', [expect.anything(), '/index/active']] } })]);
-      for (const f of workload.functions.filter((x) => x !== workload.sweeper.function)) {
+      const apiIndexStatements = statementsOf(workload.api!.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect(apiIndexStatements).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:Query'],
+          Resource: [
+            { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining(logicalId(stateful.tables.executions)) }), '/index/byEntity']] },
+            { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining(logicalId(stateful.tables.executions)) }), '/index/byOrg']] },
+          ],
+        }),
+      ]);
+      for (const f of workload.functions.filter((x) => x !== workload.sweeper.function && x !== workload.api!.function)) {
         expect(statementsOf(f).filter((s) => JSON.stringify(s.Resource).includes('/index/'))).toEqual([]);
       }
     });
@@ -225,6 +249,7 @@ describe('WorkloadStack', () => {
       expect(actionsOf(w('send-email'))).toEqual(['ses:SendEmail', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
       expect(actionsOf(w('trigger-webhook'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'ssm:GetParameter']);
       expect(actionsOf(w('map-entity'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+      expect(actionsOf(workload.api!.function)).toEqual(['sqs:SendMessage']);
       const sesStatement = statementsOf(w('send-email')).find((s) => s.Action.includes('ses:SendEmail'))!;
       expect(JSON.stringify(sesStatement.Resource)).toContain(':identity/mail.example.com');
       expect(JSON.stringify(sesStatement.Resource)).toContain(':configuration-set/autoflow-events');
@@ -293,7 +318,14 @@ describe('WorkloadStack', () => {
       expect(acknowledgments.length).toBeGreaterThan(0);
       for (const a of acknowledgments) expect(a.reason.length).toBeGreaterThan(40);
       expect(new Set(acknowledgments.map((a) => a.id))).toEqual(
-        new Set(['AwsSolutions::AwsSolutions-L1', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'AwsSolutions::AwsSolutions-SQS3', 'AwsSolutions::AwsSolutions-SNS2']),
+        new Set([
+          'AwsSolutions::AwsSolutions-L1',
+          'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+          'AwsSolutions::AwsSolutions-SQS3',
+          'AwsSolutions::AwsSolutions-SNS2',
+          // the public resume route and the OpenAPI document, only (httpApi.test.ts)
+          'AwsSolutions::AwsSolutions-APIG4',
+        ]),
       );
     });
   });

@@ -1,12 +1,27 @@
 import * as path from 'node:path';
-import { type DeploymentConfig, ENV, type LambdaEnvironment, type LambdaFunctionKind } from '@autoflow/aws';
+// Types only: the app reads the API's environment schema for its variables, never loads the API.
+import type { ApiEnvSchema } from '@autoflow/api/src/lambda';
+import { type DeploymentConfig, ENV, type EnvironmentOf, type LambdaEnvironment, type LambdaFunctionKind } from '@autoflow/aws';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_ENTRY_DIR, LOCK_FILE, REPO_ROOT, ensureLocalEsbuildOnPath } from '../paths';
+import { API_ENTRY, LAMBDA_ENTRY_DIR, LOCK_FILE, REPO_ROOT, ensureLocalEsbuildOnPath } from '../paths';
+
+/** Every kind of entry the app deploys: the functions of packages/aws/src/lambda, and the HTTP API (packages/api). */
+export type FunctionKind = LambdaFunctionKind | 'api';
+
+/**
+ * The variables a kind's entry reads, as the schema it checks them with declares them: the
+ * schemas of `LAMBDA_ENV_SCHEMAS`, and `ApiEnvSchema` for the API. A missing or misspelled
+ * variable is a type error here, and the tests parse every function's environment with its schema.
+ */
+export type FunctionEnvironment<K extends FunctionKind> = K extends LambdaFunctionKind ? LambdaEnvironment<K> : EnvironmentOf<typeof ApiEnvSchema>;
+
+/** Where each kind's entry is, unless a function names its own (custom workers). */
+export const entryOf = (kind: FunctionKind): string => (kind === 'api' ? API_ENTRY : path.join(LAMBDA_ENTRY_DIR, `${kind}.ts`));
 
 /**
  * Replaces esbuild bundling with other code (tests that do not look at the bundles use it to
@@ -20,17 +35,17 @@ export interface FunctionDefaults {
   code?: CodeOverride;
 }
 
-export interface AutoflowFunctionProps<K extends LambdaFunctionKind> {
+export interface AutoflowFunctionProps<K extends FunctionKind> {
   defaults: FunctionDefaults;
   /** which entry kind it is: selects the environment schema it is checked against */
   kind: K;
   /** short name: `listener`, `worker-send-email`; the logger's service is `autoflow-<name>` */
   name: string;
   description: string;
-  /** entry file; default packages/aws/src/lambda/<kind>.ts */
+  /** entry file; default packages/aws/src/lambda/<kind>.ts, or packages/api/src/lambda.ts for the API */
   entry?: string;
   /** the function's own variables; stage and log level are added here */
-  environment: Omit<LambdaEnvironment<K>, typeof ENV.stage | typeof ENV.logLevel>;
+  environment: Omit<FunctionEnvironment<K>, typeof ENV.stage | typeof ENV.logLevel>;
   timeout: Duration;
   memoryMb: number;
   /** adds the AWS Parameters and Secrets extension layer (for functions that read a secret) */
@@ -43,7 +58,7 @@ export interface AutoflowFunctionProps<K extends LambdaFunctionKind> {
  * with), a role of its own that starts with nothing but writing to its own log group (grants are
  * added per concern), and a log group with the deployment's retention.
  */
-export class AutoflowFunction<K extends LambdaFunctionKind = LambdaFunctionKind> extends Construct {
+export class AutoflowFunction<K extends FunctionKind = FunctionKind> extends Construct {
   readonly fn: nodejs.NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
@@ -67,7 +82,7 @@ export class AutoflowFunction<K extends LambdaFunctionKind = LambdaFunctionKind>
       new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
     );
 
-    const entry = props.entry ?? path.join(LAMBDA_ENTRY_DIR, `${props.kind}.ts`);
+    const entry = props.entry ?? entryOf(props.kind);
     if (!props.defaults.code) ensureLocalEsbuildOnPath();
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `autoflow-${props.name}` };
     for (const [name, value] of Object.entries({ [ENV.stage]: config.stage, [ENV.logLevel]: config.logLevel, ...props.environment })) {

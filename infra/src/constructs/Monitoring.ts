@@ -1,5 +1,6 @@
 import { type DeploymentConfig, METRIC, METRICS_NAMESPACE } from '@autoflow/aws';
 import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,6 +18,8 @@ export interface MonitoringProps {
   /** functions on a stream: their iterator age says how far behind they are */
   streamConsumers: readonly AutoflowFunction[];
   triggerQueue: sqs.IQueue;
+  /** the HTTP API, if deployed: its 5xx rate and latency are alarmed on and drawn */
+  httpApi?: apigwv2.IHttpApi;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -43,13 +46,13 @@ export class Monitoring extends Construct {
     );
     if (config.monitoring.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(config.monitoring.alarmEmail));
 
-    const alarm = (idSuffix: string, name: string, metric: cloudwatch.IMetric, threshold: number, description: string): void => {
+    const alarm = (idSuffix: string, name: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods = 1): void => {
       const created = new cloudwatch.Alarm(this, idSuffix, {
         alarmName: `${prefix}-${name}`,
         alarmDescription: description,
         metric,
         threshold,
-        evaluationPeriods: 1,
+        evaluationPeriods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
@@ -89,12 +92,35 @@ export class Monitoring extends Construct {
     const flowsDisabled = customMetric(config.stage, METRIC.flowsAutoDisabled, false);
     alarm('FlowsAutoDisabled', 'flows-auto-disabled', flowsDisabled, 0, 'The listener disabled a flow that went hot (runaway protection); a person has to re-enable it');
 
+    const api = props.httpApi;
+    if (api) {
+      // 5xx are the app's 500s (a bug or an outage), the function failing or timing out, and
+      // API Gateway's own errors; 4xx (bad requests, refused tokens, throttling) are the caller's.
+      const serverErrorRate = new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+        usingMetrics: { errors: api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }), requests: api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' }) },
+        label: 'api 5xx rate (%)',
+        period: FIVE_MINUTES,
+      });
+      alarm('Api5xxRate', 'api-5xx-rate', serverErrorRate, config.monitoring.errorRatePercent, `More than ${config.monitoring.errorRatePercent}% of HTTP API requests answered 5xx`);
+      // p95 over three 5-minute periods in a row: a manual start may wait up to 10 s, so one
+      // slow request in a quiet period does not page anyone.
+      alarm(
+        'ApiLatency',
+        'api-latency',
+        api.metricLatency({ period: FIVE_MINUTES, statistic: 'p95' }),
+        config.monitoring.apiLatencyMs,
+        `The HTTP API's p95 latency was above ${config.monitoring.apiLatencyMs} ms for 15 minutes`,
+        3,
+      );
+    }
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${prefix}-pipeline`, defaultInterval: Duration.hours(3) });
     const byName = (names: string[]) => props.functions.filter((f) => names.includes(f.name));
     const pipeline = byName(['ingress', 'listener', 'dispatcher', 'entity-events', 'sweeper']);
     const workers = props.functions.filter((f) => f.name.startsWith('worker-'));
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: `# autoflow ${config.stage}\nplatform bus → ingress → trigger queue → listener → executions stream → dispatcher → automation bus → workers`, width: 24, height: 2 }),
+      new cloudwatch.TextWidget({ markdown: `# autoflow ${config.stage}\nplatform bus → ingress → trigger queue → listener → executions stream → dispatcher → automation bus → workers; HTTP API → api`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
       graph('Invocations', pipeline.map((f) => f.fn.metricInvocations({ label: f.name, period: FIVE_MINUTES }))),
@@ -109,6 +135,17 @@ export class Monitoring extends Construct {
       graph('Stream iterator age (ms)', props.streamConsumers.map((f) => f.fn.metric('IteratorAge', { label: f.name, statistic: 'Maximum', period: Duration.minutes(1) }))),
       graph('Dead letters', props.deadLetterQueues.map(({ name, queue }) => queue.metricApproximateNumberOfMessagesVisible({ label: name, period: Duration.minutes(1), statistic: 'Maximum' }))),
     );
+    if (api) {
+      this.dashboard.addWidgets(
+        graph('HTTP API requests', [api.metricCount({ label: 'requests', period: FIVE_MINUTES, statistic: 'Sum' })]),
+        graph('HTTP API errors', [api.metricClientError({ label: '4xx', period: FIVE_MINUTES }), api.metricServerError({ label: '5xx', period: FIVE_MINUTES })]),
+        graph('HTTP API latency', [
+          api.metricLatency({ label: 'p50', statistic: 'p50', period: FIVE_MINUTES }),
+          api.metricLatency({ label: 'p95', statistic: 'p95', period: FIVE_MINUTES }),
+          api.metricIntegrationLatency({ label: 'function p95', statistic: 'p95', period: FIVE_MINUTES }),
+        ]),
+      );
+    }
     this.dashboard.addWidgets(
       graph('Worker invocations', workers.map((f) => f.fn.metricInvocations({ label: f.name, period: FIVE_MINUTES }))),
       graph('Worker errors', workers.map((f) => f.fn.metricErrors({ label: f.name, period: FIVE_MINUTES }))),

@@ -1,10 +1,11 @@
 import { FALLBACK_ACTION_TYPE } from '@autoflow/aws';
 import { BUILT_IN_ACTION_TYPES } from '@autoflow/core';
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AutoflowFunction, FunctionDefaults } from '../constructs/AutoflowFunction';
 import { Dispatcher } from '../constructs/Dispatcher';
 import { EntityEvents } from '../constructs/EntityEvents';
+import { HttpApi } from '../constructs/HttpApi';
 import { Ingress } from '../constructs/Ingress';
 import { Listener } from '../constructs/Listener';
 import { Monitoring } from '../constructs/Monitoring';
@@ -30,6 +31,8 @@ export class WorkloadStack extends Stack {
   readonly sweeper: Sweeper;
   /** by action type; the fallback worker under `*` */
   readonly workers: ReadonlyMap<string, Worker>;
+  /** the HTTP API; undefined when the settings have no `api` */
+  readonly api: HttpApi | undefined;
   readonly monitoring: Monitoring | undefined;
   /** every function of the deployment */
   readonly functions: readonly AutoflowFunction[];
@@ -68,11 +71,18 @@ export class WorkloadStack extends Stack {
     this.workers = workers;
 
     // ── HTTP API (packages/api) ────────────────────────────────────────────────────────────
-    // The API function goes here once packages/api has its Lambda entry: an HTTP API with a JWT
-    // authorizer (or a function URL with the same auth), a function from AutoflowFunction with
-    // `grantTable` on control (flows, templates, webhooks) and executions (reads, retrigger,
-    // cancel), and `grantSend` on the trigger queue for POST /v1/automation/events. Add it to
-    // `functions` below so it gets its alarms. See docs/deploy.md, "The HTTP API".
+    // API Gateway HTTP API with a JWT authorizer in front of one function; the function checks
+    // the token again. See docs/deploy.md, "The HTTP API".
+    if (config.api) {
+      this.api = new HttpApi(this, 'Api', { defaults, settings: config.api, executions, control, entities, triggerQueue: stateful.triggerQueue });
+      new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (append /v1/automation/flows, /openapi.json, …)' });
+    } else {
+      this.api = undefined;
+      Annotations.of(this).addWarningV2(
+        'autoflow:api-not-deployed',
+        'The HTTP API is not deployed: set api.jwt.issuer and api.jwt.audience to deploy it (docs/deploy.md, "The HTTP API"). Without it, flows can only be written to the control table directly.',
+      );
+    }
 
     const functions: AutoflowFunction[] = (this.functions = [
       this.ingress.function,
@@ -81,6 +91,7 @@ export class WorkloadStack extends Stack {
       this.entityEvents.function,
       this.sweeper.function,
       ...[...workers.values()].map((w) => w.function),
+      ...(this.api ? [this.api.function] : []),
     ]);
     for (const f of functions) {
       acknowledgeNag(
@@ -106,6 +117,7 @@ export class WorkloadStack extends Stack {
           ],
           streamConsumers: [this.dispatcher.function, this.entityEvents.function],
           triggerQueue: stateful.triggerQueue,
+          ...(this.api ? { httpApi: this.api.api } : {}),
         })
       : undefined;
   }

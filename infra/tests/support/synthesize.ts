@@ -7,11 +7,12 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { type AutoflowAppOptions, buildAutoflowApp } from '../../src/AutoflowApp';
 
-/** The settings the template tests deploy: one custom action type, SES with a configuration set. */
+/** The settings the template tests deploy: one custom action type, SES with a configuration set, the HTTP API. */
 export const TEST_CONTEXT = {
   autoflow: {
     stage: 'test',
     email: { from: 'automations@mail.example.com', configurationSet: 'autoflow-events' },
+    api: { jwt: { issuer: 'https://login.example.com/tenant-1/', audience: 'autoflow-test-api' }, throttle: { rateLimit: 50, burstLimit: 80 } },
     customActions: [{ type: 'crm-sync', entry: 'infra/tests/fixtures/customWorker.ts' }],
     limits: { general: { count: 200, window: 'PT30S' }, orgConcurrency: 50 },
     monitoring: { alarmEmail: 'ops@example.com' },

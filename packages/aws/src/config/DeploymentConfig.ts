@@ -9,6 +9,31 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const MemorySchema = z.int().min(128).max(10_240);
 const RateLimitInputSchema = z.strictObject({ count: z.int().positive(), window: IsoDurationSchema });
+const HttpsUrlSchema = z.url({ protocol: /^https$/, error: (issue) => (issue.input === undefined ? undefined : 'must be an https:// URL') });
+
+/**
+ * The HTTP API: API Gateway's JWT authorizer checks `issuer` and `audience`, and so does the
+ * API function (with the keys at `jwksUrl`), so a token has to satisfy both.
+ */
+const ApiSettingsSchema = z.strictObject({
+  jwt: z.strictObject({
+    /** `iss` of the tokens, exactly as the identity provider writes it (its OpenID discovery document is read from here) */
+    issuer: HttpsUrlSchema,
+    /** `aud` the tokens must carry; API Gateway's JWT authorizer needs one */
+    audience: z.string().min(1).max(256),
+    /** the issuer's keys; default `<issuer>/.well-known/jwks.json` (Cognito, Auth0) */
+    jwksUrl: HttpsUrlSchema.optional(),
+  }),
+  /** the stage's limits for all callers together (API Gateway answers 429 above them) */
+  throttle: z
+    .strictObject({
+      /** requests per second, on average */
+      rateLimit: z.number().positive().max(10_000).default(100),
+      /** requests at once */
+      burstLimit: z.int().min(1).max(5_000).default(200),
+    })
+    .prefault({}),
+});
 
 /** Runaway protection (DESIGN §4); a flow's own `max_executions` still replaces the rate defaults. */
 const LimitsSchema = z.strictObject({
@@ -52,6 +77,7 @@ export const DeploymentConfigSchema = z
         worker: MemorySchema.optional(),
         entityEvents: MemorySchema.optional(),
         sweeper: MemorySchema.optional(),
+        api: MemorySchema.optional(),
       })
       .prefault({}),
     limits: LimitsSchema.prefault({}),
@@ -62,6 +88,8 @@ export const DeploymentConfigSchema = z
       identity: z.string().min(1).optional(),
       configurationSet: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an SES configuration set name' }).optional(),
     }),
+    /** the HTTP API (packages/api) behind API Gateway; without it the API is not deployed */
+    api: ApiSettingsSchema.optional(),
     webhooks: z
       .strictObject({
         /** let webhooks reach private, loopback and link-local addresses (keep off in AWS) */
@@ -98,6 +126,8 @@ export const DeploymentConfigSchema = z
         alarmEmail: z.email().optional(),
         iteratorAgeSeconds: z.int().positive().default(60),
         errorRatePercent: z.number().positive().max(100).default(5),
+        /** the HTTP API's p95 latency alarm threshold (15 minutes above it) */
+        apiLatencyMs: z.int().positive().max(30_000).default(3000),
       })
       .prefault({}),
     /** X-Ray active tracing on every function (charged per trace) */
@@ -107,6 +137,7 @@ export const DeploymentConfigSchema = z
     ...c,
     email: { ...c.email, identity: c.email.identity ?? c.email.from.slice(c.email.from.lastIndexOf('@') + 1) },
     webhooks: { ...c.webhooks, signingSecret: c.webhooks.signingSecret ?? `/autoflow/${c.stage}/webhook-signing-secret` },
+    api: c.api ? { ...c.api, jwt: { ...c.api.jwt, jwksUrl: c.api.jwt.jwksUrl ?? `${c.api.jwt.issuer.replace(/\/+$/, '')}/.well-known/jwks.json` } } : undefined,
     guards: toGuardOverrides(c.limits),
   }));
 

@@ -232,6 +232,9 @@ export type LambdaFunctionKind = keyof typeof LAMBDA_ENV_SCHEMAS;
 /** Input shape of a function's environment (what the CDK app must set). */
 export type LambdaEnvironment<K extends LambdaFunctionKind> = { [P in keyof z.input<(typeof LAMBDA_ENV_SCHEMAS)[K]>]: string | undefined };
 
+/** Input shape of the environment any schema reads, such as the API function's (packages/api/src/lambda.ts). */
+export type EnvironmentOf<S extends z.ZodType> = { [P in keyof z.input<S>]: string | undefined };
+
 /**
  * Reads the `AUTOFLOW_*` variables of `env` with a function's schema. Every problem is
  * reported at once, each under its variable's name; nothing else of the environment is read.
