@@ -21,7 +21,7 @@ describe('runaway protection', () => {
     waitFor('all executions final', async () => {
       const states = await Promise.all(ids.map((id) => env.stack.stores.executions.getState(org, id)));
       return states.every((s) => s && isFinal(s.status)) ? states.map((s) => s!.status) : undefined;
-    });
+    }, 120_000, 200);
 
   /** Publishes events one after another (one FIFO group) and returns their execution ids. */
   async function publish(org: string, flowId: string, events: Array<Record<string, unknown>>): Promise<string[]> {
@@ -41,7 +41,7 @@ describe('runaway protection', () => {
     const org = 'guard-custom';
     const flow = await saveFlow(env.stack, org, webhookFlow({ max_executions: { count: 8, window: 'PT1M' } }));
     // 8 manual starts exceed the general limit of 6 but not the flow's own limit of 8.
-    const ids = await publish(org, flow.id, Array.from({ length: 9 }, () => ({ type: 'manual', flow_id: flow.id, entity: { _id: 'i-1', _schema: 'item' } })));
+    const ids = await publish(org, flow.id, Array.from({ length: 9 }, (_, i) => ({ type: 'manual', flow_id: flow.id, entity: { _id: `i-${i}`, _schema: 'item' } })));
     expect(await statuses(org, ids)).toEqual([...Array(8).fill('success'), 'hot']);
     const stored = await env.stack.stores.flows.get(org, flow.id);
     expect(stored).toMatchObject({ enabled: false, disable_details: { disabled_by: 'system' }, runs: 8 });
