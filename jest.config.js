@@ -4,5 +4,5 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   testMatch: ['<rootDir>/packages/*/tests/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/infra/tests/**/*.test.ts'],
   moduleNameMapper: { '^@autoflow/(core|engine|aws|local|cli|api)$': '<rootDir>/packages/$1/src/index.ts' },
-  testTimeout: 60000,
+  testTimeout: 180000,
 };
