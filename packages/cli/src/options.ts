@@ -1,0 +1,37 @@
+import { type Command, InvalidArgumentError } from 'commander';
+
+/** `--api`, `--token` and `--json`: every command that talks to a running API has them. */
+export function withApiOptions(command: Command): Command {
+  return command
+    .option('--api <url>', 'base URL of the API (default: $AUTOFLOW_API_URL, else http://127.0.0.1:4870)')
+    .option('--token <jwt>', 'bearer token naming the org (default: $AUTOFLOW_TOKEN)')
+    .option('--json', 'machine-readable output: one JSON document on stdout', false);
+}
+
+export const parsePort = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('must be a port number (0 = any free port)');
+  return n;
+};
+
+export const parsePositiveSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
+  return n;
+};
+
+/** `3600`, `90s`, `30m`, `12h`, `7d` → seconds. */
+export const parseDuration = (value: string): number => {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('must be a duration such as 3600, 90s, 30m, 12h or 7d');
+  const n = Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600, d: 86_400 } as const)[match[2] as '' | 's' | 'm' | 'h' | 'd'];
+  if (n <= 0) throw new InvalidArgumentError('must be longer than 0 seconds');
+  return n;
+};
+
+/** `NAME=VALUE` for `--var`, collected into a record. */
+export const collectVar = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.slice(0, eq))) throw new InvalidArgumentError('must be NAME=VALUE, e.g. DEV_URL=http://127.0.0.1:4870');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+};
