@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,7 +8,7 @@ import { type ActionResult, ConflictError, type ExecutionState, ValidationError,
 import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
 import { executionKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
-import { isConditionFailure } from './documentClient';
+import { batchGetAll, isConditionFailure } from './documentClient';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 /** Stored as attributes of the state item; org and execution id are read back from its key. */
@@ -204,19 +203,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async batchGetStates(keys: Array<{ pk: string; sk: string }>): Promise<ExecutionState[]> {
-    const byPk = new Map<string, ExecutionState>();
-    for (let i = 0; i < keys.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
-        [this.tableName]: { Keys: keys.slice(i, i + 100) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> } = await this.db.send(
-          new BatchGetCommand({ RequestItems: request }),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) byPk.set(String(item.pk), toState(item));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
+    const byPk = new Map((await batchGetAll(this.db, this.tableName, keys)).map((item) => [String(item.pk), toState(item)]));
     return keys.map((k) => byPk.get(k.pk)).filter((s): s is ExecutionState => s !== undefined);
   }
 

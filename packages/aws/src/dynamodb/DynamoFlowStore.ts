@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { triggerIndexKeys } from '@autoflow/core';
 import { type Clock, type FlowSearchQuery, type FlowStore, type StoredFlow, compareFlowsNewestFirst, matchesFlowSearch } from '@autoflow/engine';
 import { controlKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
-import { isConditionFailure } from './documentClient';
+import { batchGetAll, isConditionFailure } from './documentClient';
 
 const indexKeysOf = (flow: StoredFlow): string[] =>
   [...new Set(((flow.triggers as Array<{ type: string; configuration?: Record<string, unknown> }> | undefined) ?? []).flatMap(triggerIndexKeys))];
@@ -111,20 +111,8 @@ export class DynamoFlowStore implements FlowStore {
   }
 
   async batchGet(orgId: string, ids: readonly string[]): Promise<StoredFlow[]> {
-    const flows: StoredFlow[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: ids.slice(i, i + 100).map((id) => K.flow(orgId, id)) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> } = await this.db.send(
-          new BatchGetCommand({ RequestItems: request }),
-        );
-        flows.push(...(out.Responses?.[this.tableName] ?? []).map((item) => item.flow as StoredFlow));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return flows;
+    const items = await batchGetAll(this.db, this.tableName, ids.map((id) => K.flow(orgId, id)));
+    return items.map((item) => item.flow as StoredFlow);
   }
 
   async disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean> {

@@ -1,14 +1,12 @@
+import { parsePath, readPath } from '../mapping';
 import type { TriggerConditionLike, TriggerEvent } from './TriggerEvent';
 
-/** Reads `a.b[0].c` from a value; undefined when any step is missing. */
-function readPath(root: unknown, path: string): unknown {
-  const steps = path.match(/[^.[\]]+/g) ?? [];
-  let value: unknown = root;
-  for (const step of steps) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
-  return value;
+/** Reads an epilot attribute path (`a.b[0].c`) with the mapping module's parser; undefined when missing. */
+function valueAt(root: unknown, path: string): unknown {
+  const parsed = parsePath(path);
+  if (!parsed.ok) return undefined;
+  const read = readPath(root, parsed.segments);
+  return read.found ? read.value : undefined;
 }
 
 const isEmpty = (v: unknown): boolean =>
@@ -25,8 +23,8 @@ const same = (a: unknown, b: unknown): boolean => a === b || (a !== null && b !=
 export function triggerConditionsHold(conditions: readonly TriggerConditionLike[] | undefined, event: TriggerEvent): boolean {
   if (!conditions || conditions.length === 0) return true;
   return conditions.every((condition) => {
-    const fromEntity = event.entity ? readPath(event.entity, condition.source) : undefined;
-    const actual = fromEntity !== undefined ? fromEntity : readPath(event.payload, condition.source);
+    const fromEntity = event.entity ? valueAt(event.entity, condition.source) : undefined;
+    const actual = fromEntity !== undefined ? fromEntity : valueAt(event.payload, condition.source);
     switch (condition.comparison) {
       case 'is_empty':
         return isEmpty(actual);
