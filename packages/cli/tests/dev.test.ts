@@ -5,17 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliIo, runCli } from '../src';
 import { waitFor } from '../../../test/support/waitFor';
+import { alive } from './support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The README's first command, run the way a newcomer runs it. */
 describe('pnpm dev', () => {

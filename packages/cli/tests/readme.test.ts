@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from './support/processes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SECTION = '## A first flow running';
@@ -58,15 +59,6 @@ function descendantsOf(root: number): number[] {
   }
   return [...found];
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The environment of a fresh terminal: this one's, without autoflow's variables. */
 const freshEnv = (): Record<string, string> =>
