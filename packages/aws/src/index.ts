@@ -7,3 +7,4 @@ export * from './handlers';
 export * from './logging';
 export * from './config';
 export { createWorkerLambda, type WorkerEntryOptions } from './lambda/worker';
+export * from './stepfunctions';

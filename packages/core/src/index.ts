@@ -12,3 +12,4 @@ export * from './routing';
 // The normalised policy the engine runs with; the flow document's input shape is `RetryPolicySchema`.
 export type { RetryPolicy } from './retry';
 export * from './guards';
+export * from './bulk';

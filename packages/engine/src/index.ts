@@ -12,3 +12,4 @@ export * from './executions/resumeToken';
 export * from './executions/resumeExecution';
 export * from './dispatcher/Admission';
 export * from './api';
+export * from './bulk';

@@ -2,3 +2,4 @@ export * from './emulators';
 export * from './pollers';
 export * from './bus';
 export * from './stack';
+export * from './stepfunctions';

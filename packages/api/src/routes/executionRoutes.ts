@@ -4,12 +4,16 @@ import { errorBody } from '../http/ErrorBody';
 import { type RouteKit, authenticated, errorResponses, publicRoute, requestSchemasOf } from '../http/routeKit';
 import { validationHook } from '../http/validationHook';
 import {
+  BulkJobQuery,
+  BulkJobSchema,
   ExecutionIdParams,
   ExecutionSchema,
   GetExecutionsQuery,
   GetExecutionsRespSchema,
   JobIdParams,
   PAGE_DEFAULT,
+  PAGE_MAX,
+  PatchBulkJobSchema,
   ResumeReqSchema,
   ResumeRespSchema,
   RetriggerParams,
@@ -19,13 +23,13 @@ import {
   SearchExecutionsRespSchema,
   StartExecutionBodySchema,
 } from '../schemas/apiSchemas';
-import { InvalidStateError } from '@autoflow/engine';
+import { type BulkJobService, InvalidStateError, NotImplementedError } from '@autoflow/engine';
 
 const json = <S>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 const body = <S>(schema: S, description: string, required = true) => ({ description, required, content: { 'application/json': { schema } } });
 const EXTENSION = { 'x-autoflow-extension': true } as const;
 
-/** epilot's execution operations, the public resume endpoint, bulk jobs (501) and autoflow's search and retry. */
+/** epilot's execution operations, the public resume endpoint, bulk jobs and autoflow's search and retry. */
 export function registerExecutionRoutes(kit: RouteKit, services: ApiServices): void {
   const { app } = kit;
   const executions = services.executions;
@@ -102,40 +106,61 @@ export function registerExecutionRoutes(kit: RouteKit, services: ApiServices): v
   );
 
   // Bulk jobs come before /executions/{execution_id}: `bulk-jobs` is not an execution id.
-  const notImplemented = (): never => executions.bulkJobs();
+  const bulk = (): BulkJobService => {
+    if (!services.bulkJobs) throw new NotImplementedError('this deployment has no bulk runner; start executions one by one with POST /v1/automation/executions');
+    return services.bulkJobs;
+  };
   const bulkTrigger = authenticated(kit, {
     method: 'post',
     path: '/v1/automation/executions/bulk-jobs',
     operationId: 'bulkTriggerExecutions',
     summary: 'bulkTriggerExecutions',
-    description: 'Not implemented yet (501): autoflow has no bulk runner.',
+    description:
+      'Creates a bulk job over the entities named by exactly one of `entities_refs`, `entities_query` (Lucene syntax) or `entities_filter`. ' +
+      'The job waits in `approval` with its `task_token` and a dry-run `preview` (autoflow extension) until it is approved with PATCH.',
     tags: ['bulk'],
-    request: { body: body(z.looseObject({}).openapi('BulkTriggerRequest'), 'Execution parameters', false) },
-    responses: errorResponses(400, 401, 501),
+    request: { body: body(z.looseObject({}).openapi('BulkTriggerRequest'), 'Execution parameters') },
+    responses: { 202: json(BulkJobSchema, 'Trigger Executions Job Info'), ...errorResponses(400, 401, 404, 409, 501) },
   });
-  app.openapi(bulkTrigger, notImplemented as never, validationHook(requestSchemasOf(bulkTrigger)));
+  app.openapi(
+    bulkTrigger,
+    async (c) => c.json((await bulk().create(c.get('caller'), c.req.valid('json'))) as never, 202),
+    validationHook(requestSchemasOf(bulkTrigger)),
+  );
   const getBulkJob = authenticated(kit, {
     method: 'get',
     path: '/v1/automation/executions/bulk-jobs/{job_id}',
     operationId: 'getBulkJob',
     summary: 'getBulkJob',
-    description: 'Not implemented yet (501): autoflow has no bulk runner.',
+    description: 'The job, its `pagination_state`, and one page of its per-entity `execution_summary` (`size`, `cursor`; the next page\'s cursor is `next_cursor`).',
     tags: ['bulk'],
-    request: { params: JobIdParams },
-    responses: errorResponses(400, 401, 501),
+    request: { params: JobIdParams, query: BulkJobQuery },
+    responses: { 200: json(BulkJobSchema, 'Bulk Job Info'), ...errorResponses(400, 401, 404, 501) },
   });
-  app.openapi(getBulkJob, notImplemented as never, validationHook(requestSchemasOf(getBulkJob)));
+  app.openapi(
+    getBulkJob,
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = { size: q.size ?? PAGE_MAX, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) };
+      return c.json((await bulk().get(c.get('caller'), c.req.valid('param').job_id, page)) as never, 200);
+    },
+    validationHook(requestSchemasOf(getBulkJob)),
+  );
   const patchBulkJob = authenticated(kit, {
     method: 'patch',
     path: '/v1/automation/executions/bulk-jobs/{job_id}',
     operationId: 'patchBulkJob',
     summary: 'patchBulkJob',
-    description: 'Not implemented yet (501): autoflow has no bulk runner.',
+    description: '`APPROVE` starts a job in `approval`; `CANCEL` stops a job that has not finished (started executions go on, no new ones start). Both need the job\'s `task_token`: a wrong one is refused with 403, a used one with 409.',
     tags: ['bulk'],
-    request: { params: JobIdParams, body: body(z.looseObject({}).openapi('PatchBulkJobRequest'), 'Approve or cancel', false) },
-    responses: errorResponses(400, 401, 501),
+    request: { params: JobIdParams, body: body(PatchBulkJobSchema, 'Approve or cancel') },
+    responses: { 200: json(BulkJobSchema, 'Bulk Job Info'), ...errorResponses(400, 401, 403, 404, 409, 501) },
   });
-  app.openapi(patchBulkJob, notImplemented as never, validationHook(requestSchemasOf(patchBulkJob)));
+  app.openapi(
+    patchBulkJob,
+    async (c) => c.json((await bulk().patch(c.get('caller'), c.req.valid('param').job_id, c.req.valid('json'))) as never, 200),
+    validationHook(requestSchemasOf(patchBulkJob)),
+  );
 
   // POST /executions/{id}:retry — hono cannot route a parameter followed by a literal in one
   // segment, so the handler is registered with a pattern and the route is only documented.

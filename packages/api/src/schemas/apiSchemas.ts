@@ -198,3 +198,47 @@ export const EntityBodySchema = z
   .meta({ id: 'EntityAttributes', description: 'autoflow extension: entity attributes (any JSON values). `_org`, `_created_at`, `_updated_at` are set by the store.' });
 
 export const EntitySchema = EntityItemSnapshotSchema;
+
+export const BulkJobQuery = z.strictObject({
+  size: queryInt('size', { min: 1, max: PAGE_MAX, default: PAGE_MAX, description: 'Rows of `execution_summary` per page' }),
+  cursor: z.string().min(1).max(1024).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `next_cursor` of the previous page' }),
+});
+
+export const PatchBulkJobSchema = z
+  .strictObject({
+    action: z.enum(['APPROVE', 'CANCEL']),
+    task_token: z.string().min(1).max(256),
+  })
+  .openapi('PatchBulkJobRequest');
+
+const ExecItemSchema = z
+  .object({
+    entity_id: z.string(),
+    entity_schema: z.string().optional(),
+    execution_id: z.string().optional(),
+    execution_status: z.string(),
+    timestamp: z.string().optional(),
+    error: z.string().optional(),
+  })
+  .openapi('ExecItem');
+
+export const BulkJobSchema = z
+  .looseObject({
+    job_id: z.string(),
+    org_id: z.string(),
+    flow_id: z.string(),
+    status: z.enum(['approval', 'querying_entities', 'entities_loaded', 'executing', 'monitoring', 'send_report', 'finished', 'failed', 'cancelled']),
+    created_by: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    approved_at: z.string().optional(),
+    trigger_context: z.record(z.string(), z.string()).optional(),
+    task_token: z.string().optional().describe('Present while the job waits for approval'),
+    entity_query: z.looseObject({ type: z.enum(['refs', 'query', 'filter']), data: z.unknown() }).optional(),
+    pagination_state: z.looseObject({}).optional(),
+    execution_summary: z.array(ExecItemSchema).optional(),
+    preview: z.looseObject({}).optional().describe('autoflow extension: the dry run made when the job was created'),
+    report: z.looseObject({}).optional().describe('autoflow extension: counts by final status and failures with reasons, once finished'),
+    next_cursor: z.string().optional().describe('autoflow extension: cursor of the next page of `execution_summary`'),
+  })
+  .openapi('BulkTriggerJob');

@@ -8,8 +8,7 @@ import { type ActionResult, ConflictError, type ExecutionState, ValidationError,
 import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
 import { executionKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
-import { batchGetAll, isConditionFailure } from './documentClient';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { batchGetAll, isConditionFailure, unmarshallMaybe } from './documentClient';
 
 /** Stored as attributes of the state item; org and execution id are read back from its key. */
 const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason', 'held'] as const;
@@ -41,14 +40,20 @@ export class DynamoExecutionStore implements ExecutionStore {
     return item;
   }
 
+  /** The items an execution is created with besides its state (flow, entity and trigger snapshots). */
+  snapshotItems(input: NewExecution): Record<string, unknown>[] {
+    const { org_id: org, execution_id: id } = input.state;
+    return [
+      { ...K.flow(org, id), kind: 'flow', flow: input.flow },
+      ...(input.entity ? [{ ...K.entity(org, id), kind: 'entity', entity: input.entity }] : []),
+      { ...K.trigger(org, id), kind: 'trigger', trigger: input.trigger },
+    ];
+  }
+
   async create(input: NewExecution): Promise<'created' | 'exists'> {
     const { state } = input;
     // Snapshot items first: the state item's stream record wakes the dispatcher, which reads them.
-    await Promise.all([
-      this.put('create.flow', { ...K.flow(state.org_id, state.execution_id), kind: 'flow', flow: input.flow }),
-      input.entity ? this.put('create.entity', { ...K.entity(state.org_id, state.execution_id), kind: 'entity', entity: input.entity }) : undefined,
-      this.put('create.trigger', { ...K.trigger(state.org_id, state.execution_id), kind: 'trigger', trigger: input.trigger }),
-    ]);
+    await Promise.all(this.snapshotItems(input).map((item) => this.put(`create.${String(item.kind)}`, item)));
     try {
       await this.put('create.state', this.stateItem(state), 'attribute_not_exists(pk)');
       return 'created';
@@ -202,6 +207,10 @@ export class DynamoExecutionStore implements ExecutionStore {
     return { states, ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
   }
 
+  async getStates(orgId: string, executionIds: readonly string[]): Promise<ExecutionState[]> {
+    return this.batchGetStates(executionIds.map((id) => K.state(orgId, id)));
+  }
+
   async batchGetStates(keys: Array<{ pk: string; sk: string }>): Promise<ExecutionState[]> {
     const byPk = new Map((await batchGetAll(this.db, this.tableName, keys)).map((item) => [String(item.pk), toState(item)]));
     return keys.map((k) => byPk.get(k.pk)).filter((s): s is ExecutionState => s !== undefined);
@@ -241,12 +250,6 @@ function decodeOrgCursor(cursor: string, orgId: string): Record<string, string> 
   return { pk, sk, org_pk, created_sk };
 }
 
-/** ReturnValuesOnConditionCheckFailure comes back in AttributeValue form, even via lib-dynamodb. */
-function unmarshallMaybe(item: Record<string, unknown>): Record<string, unknown> {
-  const first = Object.values(item)[0];
-  const looksRaw = first !== null && typeof first === 'object' && Object.keys(first as object).length === 1 && /^(S|N|M|L|BOOL|NULL|SS|NS)$/.test(Object.keys(first as object)[0]!);
-  return looksRaw ? unmarshall(item as never) : item;
-}
 
 export function shardOf(executionId: string): number {
   let h = 0;

@@ -134,16 +134,16 @@ export class DynamoFlowStore implements FlowStore {
     }
   }
 
-  async incrementRuns(orgId: string, flowId: string): Promise<void> {
+  async incrementRuns(orgId: string, flowId: string, by = 1): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: K.flow(orgId, flowId),
-          UpdateExpression: 'ADD #flow.#runs :one',
+          UpdateExpression: 'ADD #flow.#runs :by',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#flow': 'flow', '#runs': 'runs' },
-          ExpressionAttributeValues: { ':one': 1 },
+          ExpressionAttributeValues: { ':by': by },
         }),
       );
     } catch (err) {

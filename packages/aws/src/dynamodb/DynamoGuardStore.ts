@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './documentClient';
 import type { GuardStore } from '@autoflow/engine';
 import { controlKeys as K } from '../tables/keys';
 
@@ -25,5 +26,25 @@ export class DynamoGuardStore implements GuardStore {
       }),
     );
     return Number(out.Attributes?.n ?? 0);
+  }
+
+  async tryAdd(orgId: string, key: string, windowStart: number, expiresAt: number, n: number, limit: number): Promise<boolean> {
+    if (n > limit) return false;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.counter(orgId, key, windowStart),
+          UpdateExpression: 'ADD #n :n SET expires_at = if_not_exists(expires_at, :exp)',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n <= :room',
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: { ':n': n, ':room': limit - n, ':exp': Math.ceil(expiresAt / 1000) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 }

@@ -6,3 +6,4 @@ export * from './DynamoEntityStore';
 export * from './DynamoConfigStore';
 export * from './DynamoGuardStore';
 export * from './DynamoAdmissionStore';
+export * from './DynamoBulkJobStore';

@@ -3,3 +3,4 @@ export * from './dispatcherHandler';
 export * from './workerHandler';
 export * from './entityEventsHandler';
 export * from './streamRecords';
+export * from './bulkTasksHandler';

@@ -50,7 +50,7 @@ export const executionsTable: TableDefinition = {
   ],
 };
 
-/** Control: flows, the trigger index, email templates, webhook targets, counters and leases. */
+/** Control: flows, the trigger index, email templates, webhook targets, counters, leases and bulk jobs. */
 export const controlTable: TableDefinition = {
   id: 'control',
   partitionKey: pk,
@@ -59,13 +59,17 @@ export const controlTable: TableDefinition = {
   indexes: [],
 };
 
-/** The built-in entity store; its stream becomes `entity_operation` events. */
+/** The built-in entity store; its stream becomes `entity_operation` events. Indexes are KEYS_ONLY: pages of keys, then one BatchGet. */
 export const entitiesTable: TableDefinition = {
   id: 'entities',
   partitionKey: pk,
   sortKey: sk,
   stream: 'NEW_AND_OLD_IMAGES',
-  indexes: [{ name: 'bySchema', partitionKey: { name: 'schema_pk', type: 'S' }, sortKey: { name: 'sk', type: 'S' }, projection: 'KEYS_ONLY' }],
+  indexes: [
+    { name: 'bySchema', partitionKey: { name: 'schema_pk', type: 'S' }, sortKey: { name: 'pk', type: 'S' }, projection: 'KEYS_ONLY' },
+    // bulk jobs page through an org's entities when their filter names no schema
+    { name: 'byOrg', partitionKey: { name: 'org_pk', type: 'S' }, sortKey: { name: 'pk', type: 'S' }, projection: 'KEYS_ONLY' },
+  ],
 };
 
 export const TABLES = [executionsTable, controlTable, entitiesTable] as const;

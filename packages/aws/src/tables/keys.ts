@@ -45,5 +45,15 @@ export const controlKeys = {
 
 export const entityKeys = {
   entity: (org: string, entityId: string) => ({ pk: `ORG#${org}#ENTITY#${entityId}`, sk: 'ENTITY' }),
+  entityPrefix: (org: string) => `ORG#${org}#ENTITY#`,
   schemaPk: (org: string, schema: string) => `ORG#${org}#SCHEMA#${schema}`,
+  orgPk: (org: string) => `ORG#${org}`,
+};
+
+/** Bulk jobs live in the control table: one item collection per job (the job, then a row per entity). */
+export const bulkKeys = {
+  collection: (org: string, jobId: string) => `ORG#${org}#BULK#${jobId}`,
+  job: (org: string, jobId: string) => ({ pk: bulkKeys.collection(org, jobId), sk: 'JOB' }),
+  entityPrefix: 'ENT#',
+  entity: (org: string, jobId: string, entityId: string) => ({ pk: bulkKeys.collection(org, jobId), sk: `ENT#${entityId}` }),
 };

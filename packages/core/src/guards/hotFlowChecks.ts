@@ -33,10 +33,8 @@ export interface GuardedEvent {
  * `max_executions` replaces the defaults: then that check alone applies.
  */
 export function hotFlowChecks(flow: GuardedFlow, event: GuardedEvent, settings: GuardSettings): CounterCheck[] {
-  const custom = flow.max_executions;
-  if (custom?.count !== undefined && custom.window) {
-    return [{ check: GuardCheck.custom, scope: '', count: custom.count, windowMs: durationMs(custom.window) }];
-  }
+  const custom = flowRateLimit(flow);
+  if (custom) return [custom];
   const checks: CounterCheck[] = [{ check: GuardCheck.general, scope: '', ...settings.general }];
   const entityId = typeof event.entity?._id === 'string' ? event.entity._id : undefined;
   if (event.operation === 'updateEntity' && entityId) {
@@ -60,4 +58,16 @@ export function describeCheck(check: CounterCheck): string {
     system_activity: 'the system activity limit',
   };
   return `${names[check.check]} of ${check.count} executions per ${check.windowMs / 1000} s`;
+}
+
+/** The flow's own `max_executions`, when it sets one. */
+export function flowRateLimit(flow: GuardedFlow): CounterCheck | undefined {
+  const custom = flow.max_executions;
+  if (custom?.count === undefined || !custom.window) return undefined;
+  return { check: GuardCheck.custom, scope: '', count: custom.count, windowMs: durationMs(custom.window) };
+}
+
+/** The counter a check counts in: per flow version, so editing a flow starts its counts afresh. */
+export function guardCounterKey(flow: GuardedFlow, check: CounterCheck): string {
+  return `${flow.id}#v${flow.version ?? 0}#${check.check}${check.scope ? `#${check.scope}` : ''}`;
 }

@@ -16,7 +16,7 @@ import { toExecutionDocument } from '../executions/toExecutionDocument';
 import type { Clock, EntityStore, ExecutionStore, FlowStore } from '../ports';
 import { type ApiCaller, callerInfo } from './ApiCaller';
 import type { EventService } from './EventService';
-import { InvalidStateError, NotFoundError, NotImplementedError } from './errors';
+import { InvalidStateError, NotFoundError } from './errors';
 
 export type ExecutionDocument = Record<string, unknown>;
 
@@ -195,11 +195,6 @@ export class ExecutionService {
     const state = await this.deps.executions.getState(caller.org_id, executionId);
     if (!state) throw new NotFoundError(`execution ${executionId} not found`);
     throw new NotFoundError(`execution ${executionId} has no pending schedule ${scheduleId}: autoflow does not run schedules yet, so there is nothing to cancel`);
-  }
-
-  /** epilot's bulk jobs need the bulk runner, which does not exist yet. */
-  bulkJobs(): never {
-    throw new NotImplementedError('bulk jobs are not implemented yet: autoflow has no bulk runner; start executions one by one with POST /v1/automation/executions');
   }
 
   private async documents(caller: ApiCaller, states: ExecutionState[]): Promise<ExecutionDocument[]> {

@@ -1,4 +1,5 @@
-import type { Clock, EntityStore, EventIngress, ExecutionStore, FlowStore } from '../ports';
+import { BulkJobService } from '../bulk/BulkJobService';
+import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, EntityStore, EventIngress, ExecutionStore, FlowStore } from '../ports';
 import { EntityService } from './EntityService';
 import { EventService } from './EventService';
 import { ExecutionService } from './ExecutionService';
@@ -9,6 +10,8 @@ export interface ApiServices {
   executions: ExecutionService;
   entities: EntityService;
   events: EventService;
+  /** absent when the deployment has no bulk runner */
+  bulkJobs?: BulkJobService;
 }
 
 export interface ApiServiceDeps {
@@ -19,6 +22,8 @@ export interface ApiServiceDeps {
   clock: Clock;
   /** how long a manual start waits for its execution to exist (default 10 s) */
   startWaitMs?: number;
+  /** the bulk runner: its job store, the entities it selects from and its state machine */
+  bulk?: { jobs: BulkJobStore; entities: EntitySource; machine: BulkJobMachine };
 }
 
 /** The API's use cases over the engine's ports (the embedded stack's stores, or DynamoDB's on AWS). */
@@ -36,5 +41,8 @@ export function createApiServices(deps: ApiServiceDeps): ApiServices {
     }),
     entities: new EntityService({ entities: deps.entities }),
     events,
+    ...(deps.bulk
+      ? { bulkJobs: new BulkJobService({ ...deps.bulk, flows: deps.flows, executions: deps.executions, clock: deps.clock }) }
+      : {}),
   };
 }

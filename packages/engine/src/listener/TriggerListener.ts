@@ -4,6 +4,7 @@ import {
   TriggerIndex,
   describeCheck,
   eventIndexKeys,
+  guardCounterKey,
   guardSettings,
   hotFlowChecks,
   initialState,
@@ -123,8 +124,7 @@ export class TriggerListener {
     const now = this.deps.clock.now();
     for (const check of hotFlowChecks(flow, event, this.settings)) {
       const window = windowOf(now, check.windowMs);
-      const key = `${flow.id}#v${flow.version ?? 0}#${check.check}${check.scope ? `#${check.scope}` : ''}`;
-      const count = await this.deps.guards.increment(event.org_id, key, window.start, window.end + check.windowMs);
+      const count = await this.deps.guards.increment(event.org_id, guardCounterKey(flow, check), window.start, window.end + check.windowMs);
       if (count > check.count) return `${describeCheck(check)} was exceeded`;
     }
     return undefined;

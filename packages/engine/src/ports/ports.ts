@@ -3,6 +3,7 @@
  * for the embedded stand-ins) implement them; use cases depend on nothing else.
  */
 import type { ActionResult, Dispatch, ExecutionState, FlowLike } from '@autoflow/core';
+import type { BulkEntityProgress, BulkJob, BulkJobStatus, EntityRef } from '../bulk/BulkJob';
 
 export interface Clock {
   now(): number;
@@ -43,6 +44,8 @@ export interface TriggerSnapshot {
   trigger_context?: Record<string, string>;
   lineage?: Lineage;
   trigger_id?: string;
+  /** the bulk job that started the execution */
+  bulk_job_id?: string;
 }
 
 /** Everything stored about one execution, read in one query of its item collection. */
@@ -79,6 +82,8 @@ export interface ExecutionStore {
   /** Creates the execution unless it exists; the state item is written last. */
   create(input: NewExecution): Promise<'created' | 'exists'>;
   getState(orgId: string, executionId: string): Promise<ExecutionState | undefined>;
+  /** States of several executions of one org (unknown ids are left out). */
+  getStates(orgId: string, executionIds: readonly string[]): Promise<ExecutionState[]>;
   load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined>;
   /** Writes `next` only if the stored state still has `expectSeq`; else throws ConflictError with the current state. */
   writeState(next: ExecutionState, expectSeq: number): Promise<void>;
@@ -118,7 +123,7 @@ export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
   list(orgId: string): Promise<Flow[]>;
   /** Flows filed under any of the index keys (see core `eventIndexKeys`). */
   candidates(orgId: string, indexKeys: readonly string[]): Promise<Flow[]>;
-  incrementRuns(orgId: string, flowId: string): Promise<void>;
+  incrementRuns(orgId: string, flowId: string, by?: number): Promise<void>;
   /** Disables a flow that went hot (`disabled_by: system`); false if it was already disabled. */
   disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean>;
   /** The org's flows that answer the query (see `matchesFlowSearch`), newest first, one page, with the total. */
@@ -148,6 +153,8 @@ export interface AdmissionStore {
 export interface GuardStore {
   /** Adds one to the counter of a window, atomically, and returns the new count. */
   increment(orgId: string, key: string, windowStart: number, expiresAt: number): Promise<number>;
+  /** Adds `n` to the counter only if it stays within `limit`; false (and nothing added) otherwise. */
+  tryAdd(orgId: string, key: string, windowStart: number, expiresAt: number, n: number, limit: number): Promise<boolean>;
 }
 
 export interface EntityWriteMeta {
@@ -222,4 +229,74 @@ export interface ConfigStore {
   putEmailTemplate(orgId: string, template: EmailTemplate): Promise<void>;
   getWebhookTarget(orgId: string, targetId: string): Promise<WebhookTarget | undefined>;
   putWebhookTarget(orgId: string, target: WebhookTarget): Promise<void>;
+}
+
+/** Which entities a bulk job runs over: listed refs, or a filter over the entity store. */
+export type EntitySelection = { refs: EntityRef[] } | { filter: unknown[] };
+
+export interface EntityPage {
+  entities: Entity[];
+  /** listed refs that do not exist */
+  missing: EntityRef[];
+  /** where the next page starts; absent on the last page */
+  cursor?: string;
+}
+
+/** Pages through the entities a selection names, lazily, with an opaque cursor. */
+export interface EntitySource {
+  page(orgId: string, selection: EntitySelection, page: { size: number; cursor?: string }): Promise<EntityPage>;
+}
+
+/** One entity a bulk runner hands over: its progress row, and the execution to start with it. */
+export interface BulkStartEntry {
+  progress: BulkEntityProgress;
+  execution?: NewExecution;
+}
+
+export interface BulkJobChange {
+  /** the job must be in one of these */
+  from: readonly BulkJobStatus[];
+  /** and, when given, carry this approval token */
+  token?: string;
+  set: Partial<Omit<BulkJob, 'job_id' | 'org_id'>>;
+}
+
+/** Counts a page of a bulk job adds to its running totals. */
+export interface BulkPageRecord {
+  pagination_state: BulkJob['pagination_state'];
+  started: number;
+  suppressed: Record<string, number>;
+  status: BulkJobStatus;
+}
+
+/** Bulk jobs and their per-entity progress. Every change is conditional on the job's status. */
+export interface BulkJobStore {
+  create(job: BulkJob): Promise<void>;
+  get(orgId: string, jobId: string): Promise<BulkJob | undefined>;
+  /** Applies the change; throws ConflictError carrying the current job when its condition fails. */
+  transition(orgId: string, jobId: string, change: BulkJobChange): Promise<{ before: BulkJob; after: BulkJob; callbackToken?: string }>;
+  /** Records the state machine's callback token of the approval step (once) and returns the job as it is. */
+  setCallbackToken(orgId: string, jobId: string, callbackToken: string): Promise<BulkJob>;
+  /** Adds a processed page to the job's totals while it may start executions; false when it no longer may. */
+  recordPage(orgId: string, jobId: string, page: BulkPageRecord): Promise<boolean>;
+  /** Which of these entities already have a progress row. */
+  existingProgress(orgId: string, jobId: string, entityIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Writes the progress rows and starts the executions in one atomic step that holds only while
+   * the job may start executions. Rows that exist already are left out (their entities were
+   * handed over before). `halted`: the job was cancelled or stopped, nothing was written.
+   */
+  startEntities(orgId: string, jobId: string, entries: readonly BulkStartEntry[]): Promise<{ started: string[]; existing: string[]; halted: boolean }>;
+  /** The job's progress rows in entity order, a page at a time. */
+  pageProgress(orgId: string, jobId: string, page: { size: number; cursor?: string }): Promise<{ items: BulkEntityProgress[]; cursor?: string }>;
+}
+
+/** The state machine that runs bulk jobs (Step Functions on AWS, the local interpreter on the embedded stack). */
+export interface BulkJobMachine {
+  /** Starts the job's run; starting a job that runs already changes nothing. */
+  start(job: { org_id: string; job_id: string }): Promise<void>;
+  /** Completes the approval step: the run goes on. */
+  approve(callbackToken: string): Promise<void>;
+  /** Fails the approval step with `BulkJobCancelled`: the run ends without starting anything. */
+  cancel(callbackToken: string, reason: string): Promise<void>;
 }

@@ -11,7 +11,11 @@ import {
   DynamoFlowStore,
   DynamoGuardStore,
   DynamoAdmissionStore,
+  DynamoBulkJobStore,
   EventBridgeDispatchPublisher,
+  BULK_STATES,
+  bulkJobDefinition,
+  createBulkTasksHandler,
   SesEmailSender,
   SqsDeadLetterSink,
   SqsEventIngress,
@@ -40,6 +44,8 @@ import {
   ActionRegistry,
   Admission,
   type ActionSettings,
+  type BulkJob,
+  BulkJobTasks,
   type Clock,
   Dispatcher,
   type Logger,
@@ -51,6 +57,7 @@ import {
   systemClock,
   toExecutionDocument,
 } from '@autoflow/engine';
+import { LocalBulkJobMachine, LocalStateMachine } from '../stepfunctions';
 import { LocalEventBus, type PutEventsInput } from '../bus';
 import { localAwsClientConfig, startDynamoDbLocal, startFauxqs, startSesSink } from '../emulators';
 import { DynamoDbStreamPoller, SqsPoller, SqsQueues } from '../pollers';
@@ -72,6 +79,30 @@ export interface EmbeddedStackOptions {
   meterCapacity?: boolean;
   onTransition?: (state: ExecutionState, decision: Decision) => void;
   onAttempt?: ConstructorParameters<typeof WorkerRunner>[0]['onAttempt'];
+  bulk?: EmbeddedBulkOptions;
+  /** executions-stream records handled side by side (Lambda's ParallelizationFactor, 1-10; default 2) */
+  parallelizationFactor?: number;
+}
+
+export interface EmbeddedBulkOptions {
+  /** how long one batch or monitoring step runs before it hands its cursor back (default 10 s) */
+  batchBudgetMs?: number;
+  /** entities started in one transaction (default 25) */
+  chunkSize?: number;
+  /** pause between monitoring passes (default 250 ms; 15 s on AWS) */
+  monitorIntervalMs?: number;
+  /** pause before a crashed step is retried (default 100 ms) */
+  retryDelayMs?: number;
+  /** test seam: runs before each chunk; throwing simulates a crashed batch step */
+  beforeChunk?: (job: BulkJob, chunkIndex: number) => void | Promise<void>;
+}
+
+export interface EmbeddedBulk {
+  jobs: DynamoBulkJobStore;
+  machine: LocalBulkJobMachine;
+  entities: DynamoEntityStore;
+  tasks: BulkJobTasks;
+  stateMachine: LocalStateMachine;
 }
 
 interface Stoppable {
@@ -107,6 +138,8 @@ export class EmbeddedStack {
     readonly dispatcher: Dispatcher,
     readonly sweeper: Sweeper,
     readonly registry: ActionRegistry,
+    /** bulk jobs: their store, the local state machine running the deployed definition, its tasks */
+    readonly bulk: EmbeddedBulk,
     private readonly pollers: { trigger: SqsPoller; executions: DynamoDbStreamPoller; entities: DynamoDbStreamPoller },
     private readonly processes: Stoppable[],
     meter: CapacityMeter | undefined,
@@ -183,6 +216,7 @@ export class EmbeddedStack {
       });
       const worker = new WorkerRunner({ executions: stores.executions, handlers: registry, clock, logger, ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) });
       const sweeper = new Sweeper({ executions: stores.executions, dispatcher, clock, logger });
+      const bulk = createBulk({ db, tables, stores, guards: new DynamoGuardStore(db, tables.control), clock, logger, prefix, options: options.bulk ?? {} });
 
       const workerHandler = createWorkerHandler(worker, (m, extra) => logger.warn(m, extra as Record<string, unknown>));
       for (const route of [...workerRoutes(registry.types()), fallbackRoute(registry.types())]) {
@@ -201,7 +235,7 @@ export class EmbeddedStack {
           filter: dispatchFilter,
           // Executions are independent, so their records run side by side (Lambda's
           // ParallelizationFactor); kept low here, where one DynamoDB Local serves every caller.
-          parallelizationFactor: 2,
+          parallelizationFactor: options.parallelizationFactor ?? 2,
           startingPosition: 'TRIM_HORIZON',
           batchSize: 100,
           maxRetryAttempts: 10,
@@ -237,6 +271,7 @@ export class EmbeddedStack {
         dispatcher,
         sweeper,
         registry,
+        bulk,
         pollers,
         processes,
         meter,
@@ -295,10 +330,50 @@ export class EmbeddedStack {
     this.stopping = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     await this.sweeping;
+    await this.bulk.stateMachine.stop();
     await Promise.allSettled([this.pollers.trigger.stop(), this.pollers.executions.stop(), this.pollers.entities.stop()]);
     await this.bus.idle().catch(() => undefined);
     this.bus.close();
     for (const c of Object.values(this.clients)) c.destroy();
     await Promise.allSettled(this.processes.map((p) => p.stop()));
   }
+}
+
+/** The bulk runner: the definition the CDK app deploys, its Lambda tasks mapped to the same handler in process. */
+function createBulk(input: {
+  db: ReturnType<typeof createDocumentClient>;
+  tables: TableNames;
+  stores: { flows: DynamoFlowStore; executions: DynamoExecutionStore; entities: DynamoEntityStore };
+  guards: DynamoGuardStore;
+  clock: Clock;
+  logger: Logger;
+  prefix: string;
+  options: EmbeddedBulkOptions;
+}): EmbeddedBulk {
+  const { stores, options } = input;
+  const jobs = new DynamoBulkJobStore(input.db, { control: input.tables.control, executions: input.tables.executions }, stores.executions);
+  const tasksFunctionArn = `arn:aws:lambda:us-east-1:000000000000:function:${input.prefix}-bulk-tasks`;
+  let machine: LocalBulkJobMachine | undefined;
+  const tasks = new BulkJobTasks({
+    jobs,
+    flows: stores.flows,
+    executions: stores.executions,
+    entities: stores.entities,
+    guards: input.guards,
+    machine: { start: (j) => machine!.start(j), approve: (t) => machine!.approve(t), cancel: (t, r) => machine!.cancel(t, r) },
+    clock: input.clock,
+    logger: input.logger,
+    batchBudgetMs: options.batchBudgetMs ?? 10_000,
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}),
+  });
+  const retryMs = options.retryDelayMs ?? 100;
+  const stateMachine = new LocalStateMachine(bulkJobDefinition({ tasksFunctionArn }), {
+    handlers: { [tasksFunctionArn]: createBulkTasksHandler(tasks) },
+    waitOverridesMs: { [BULK_STATES.monitorWait]: options.monitorIntervalMs ?? 250 },
+    retryOverridesMs: Object.fromEntries([BULK_STATES.processBatch, BULK_STATES.monitor, BULK_STATES.sendReport].map((state) => [state, retryMs])),
+    logger: input.logger,
+  });
+  machine = new LocalBulkJobMachine(stateMachine);
+  return { jobs, machine, entities: stores.entities, tasks, stateMachine };
 }

@@ -1,0 +1,2 @@
+export * from './bulkJobDefinition';
+export * from './StepFunctionsBulkJobMachine';

@@ -1,0 +1,227 @@
+import { ConflictError, NonRetryableError, type Status, flowRateLimit, guardCounterKey, isFinal, windowOf } from '@autoflow/core';
+import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow } from '../ports';
+import { silentLogger } from '../ports';
+import { type BulkJob, type BulkReport, STARTING_BULK_STATUSES } from './BulkJob';
+import { failureReason, selectionOf } from './BulkJobService';
+import { addCounts, bulkEntries, suppressionCounts } from './bulkEntry';
+
+export interface BulkJobTasksDeps {
+  jobs: BulkJobStore;
+  flows: FlowStore;
+  executions: ExecutionStore;
+  entities: EntitySource;
+  guards: GuardStore;
+  machine: BulkJobMachine;
+  clock: Clock;
+  logger?: Logger;
+  /** how long one batch or monitoring step may run before it hands its cursor back (default 60 s; up to 12 min on Lambda) */
+  batchBudgetMs?: number;
+  /** entities written in one atomic step (default 25) */
+  chunkSize?: number;
+  /** test seam: called before each chunk is written; throwing simulates a crash of the step */
+  beforeChunk?: (job: BulkJob, chunkIndex: number) => void | Promise<void>;
+}
+
+export interface JobRef {
+  org_id: string;
+  job_id: string;
+}
+
+/** What a batch step tells the state machine: go on, wait (rate limit), or stop. */
+export interface BatchOutcome {
+  next: 'more' | 'done' | 'wait' | 'cancelled';
+  cursor: string | null;
+  wait_seconds: number;
+}
+
+/** Final statuses and failures counted so far by the monitoring step (carried by the state machine). */
+export interface Tally {
+  by_status: Partial<Record<Status, number>>;
+  failures: BulkReport['failures'];
+  failures_truncated: boolean;
+}
+
+export interface MonitorOutcome {
+  next: 'done' | 'wait' | 'cancelled';
+  cursor: string | null;
+  tally: Tally;
+}
+
+const MAX_FAILURES_IN_REPORT = 100;
+
+/**
+ * The bulk job state machine's tasks. Each is idempotent: a retried or repeated step re-reads
+ * the job and the per-entity progress rows, and an entity's execution id is derived from the
+ * job and the entity, so no entity is ever started twice.
+ */
+export class BulkJobTasks {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: BulkJobTasksDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** The approval step: keeps the callback token, and answers at once if the job was already decided. */
+  async awaitApproval(input: JobRef & { callback_token: string }): Promise<void> {
+    const job = await this.deps.jobs.setCallbackToken(input.org_id, input.job_id, input.callback_token);
+    if (job.status === 'approval') return;
+    if (job.status === 'cancelled' || job.status === 'failed') await this.deps.machine.cancel(input.callback_token, `job is ${job.status}`);
+    else await this.deps.machine.approve(input.callback_token);
+  }
+
+  /**
+   * One time-bounded batch: pages through the job's entities from `cursor`, starts an execution
+   * for each (a chunk at a time, atomically with its progress rows and only while the job may
+   * start executions), and hands the cursor back.
+   */
+  async processBatch(input: JobRef & { cursor?: string | null }): Promise<BatchOutcome> {
+    const { org_id: org, job_id: jobId } = input;
+    let cursor = input.cursor ?? undefined;
+    const stop = (next: BatchOutcome['next'], wait_seconds = 0): BatchOutcome => ({ next, cursor: cursor ?? null, wait_seconds });
+    const job = await this.deps.jobs.get(org, jobId);
+    if (!job) throw new NonRetryableError('BULK_JOB_NOT_FOUND', `bulk job ${jobId} not found`);
+    if (!STARTING_BULK_STATUSES.includes(job.status)) return stop('cancelled');
+    const flow = await this.deps.flows.get(org, job.flow_id);
+    if (!flow) throw new NonRetryableError('BULK_FLOW_NOT_FOUND', `flow ${job.flow_id} was deleted`);
+    const pacing = this.pacingOf(flow);
+    const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
+    const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
+    let { pages_processed, total_processed } = job.pagination_state;
+    let chunkIndex = 0;
+    do {
+      const current = await this.deps.flows.get(org, job.flow_id);
+      if (!current || current.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+      const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });
+      const entries = bulkEntries(job, flow, page, this.deps.clock.now());
+      const ids = entries.map((e) => e.progress.entity_id);
+      const done = await this.deps.jobs.existingProgress(org, jobId, ids);
+      const fresh = entries.filter((e) => !done.has(e.progress.entity_id));
+      const toStart = fresh.filter((e) => e.execution).length;
+      if (pacing && toStart > 0) {
+        const window = windowOf(this.deps.clock.now(), pacing.windowMs);
+        if (!(await this.deps.guards.tryAdd(org, pacing.key, window.start, window.end + pacing.windowMs, toStart, pacing.count))) {
+          return stop('wait', Math.max(1, Math.ceil((window.end - this.deps.clock.now()) / 1000)));
+        }
+      }
+      const started = new Set<string>();
+      const chunk = this.deps.chunkSize ?? 25;
+      for (let i = 0; i < fresh.length; i += chunk) {
+        await this.deps.beforeChunk?.(job, chunkIndex++);
+        const result = await this.deps.jobs.startEntities(org, jobId, fresh.slice(i, i + chunk));
+        if (result.halted) return stop('cancelled');
+        for (const id of result.started) started.add(id);
+      }
+      const startedExecutions = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length;
+      if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
+      cursor = page.cursor;
+      pages_processed += 1;
+      total_processed += entries.length;
+      const recorded = await this.deps.jobs.recordPage(org, jobId, {
+        pagination_state: { ...job.pagination_state, pages_processed, total_processed, has_more: cursor !== undefined, ...(cursor ? { search_after: [cursor] } : {}) },
+        started: startedExecutions,
+        suppressed: suppressionCounts(fresh, started),
+        status: cursor ? 'executing' : 'entities_loaded',
+      });
+      if (!recorded) return stop('cancelled');
+    } while (cursor && Date.now() < deadline);
+    return stop(cursor ? 'more' : 'done');
+  }
+
+  /**
+   * One time-bounded monitoring pass: walks the progress rows from `cursor` a page at a time and
+   * counts a page once all its executions are final; at the first page still running it hands
+   * the cursor back so the state machine waits and looks again.
+   */
+  async monitor(input: JobRef & { cursor?: string | null; tally?: Tally | null }): Promise<MonitorOutcome> {
+    const { org_id: org, job_id: jobId } = input;
+    let cursor = input.cursor ?? undefined;
+    const tally: Tally = input.tally ?? { by_status: {}, failures: [], failures_truncated: false };
+    const job = await this.deps.jobs.get(org, jobId);
+    if (!job) throw new NonRetryableError('BULK_JOB_NOT_FOUND', `bulk job ${jobId} not found`);
+    if (job.status === 'cancelled') return { next: 'cancelled', cursor: cursor ?? null, tally };
+    if (job.status !== 'monitoring') await this.move(job, ['entities_loaded', 'executing'], 'monitoring');
+    const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
+    do {
+      const rows = await this.deps.jobs.pageProgress(org, jobId, { size: 100, ...(cursor ? { cursor } : {}) });
+      const ids = rows.items.filter((r) => r.execution_id).map((r) => r.execution_id!);
+      const states = new Map((await this.deps.executions.getStates(org, ids)).map((s) => [s.execution_id, s]));
+      const running = rows.items.some((r) => {
+        const state = r.execution_id ? states.get(r.execution_id) : undefined;
+        return state !== undefined && !isFinal(state.status);
+      });
+      if (running) return { next: 'wait', cursor: cursor ?? null, tally };
+      for (const row of rows.items) {
+        if (!row.execution_id) continue;
+        const state = states.get(row.execution_id);
+        const status: Status = state?.status ?? 'failed';
+        tally.by_status[status] = (tally.by_status[status] ?? 0) + 1;
+        if (status === 'failed' || status === 'hot') {
+          if (tally.failures.length >= MAX_FAILURES_IN_REPORT) tally.failures_truncated = true;
+          else tally.failures.push({ entity_id: row.entity_id, execution_id: row.execution_id, execution_status: status, error: state ? failureReason(state) : 'execution not found' });
+        }
+      }
+      cursor = rows.cursor;
+    } while (cursor && Date.now() < deadline);
+    return { next: cursor ? 'wait' : 'done', cursor: cursor ?? null, tally };
+  }
+
+  /** Stores the report and finishes the job. */
+  async sendReport(input: JobRef & { tally: Tally }): Promise<BulkReport | undefined> {
+    const job = await this.deps.jobs.get(input.org_id, input.job_id);
+    if (!job || job.status === 'cancelled' || job.status === 'finished') return job?.report;
+    const moved = await this.move(job, ['monitoring'], 'send_report');
+    if (!moved) return undefined;
+    const at = new Date(this.deps.clock.now()).toISOString();
+    const report: BulkReport = {
+      entities: job.pagination_state.total_processed,
+      executions_started: job.progress.started,
+      executions_by_status: input.tally.by_status,
+      suppressed: job.progress.suppressed,
+      failures: input.tally.failures,
+      failures_truncated: input.tally.failures_truncated,
+      created_at: at,
+    };
+    await this.move(moved, ['send_report'], 'finished', { report, finished_at: at });
+    this.logger.info('bulk job finished', { org_id: job.org_id, job_id: job.job_id, started: report.executions_started });
+    return report;
+  }
+
+  /** The catch-all of the state machine: the job failed, with the step's error. */
+  async recordFailure(input: JobRef & { error?: { Error?: string; Cause?: string } | null }): Promise<void> {
+    const job = await this.deps.jobs.get(input.org_id, input.job_id);
+    if (!job) return;
+    const error = describeStepError(input.error);
+    const at = new Date(this.deps.clock.now()).toISOString();
+    await this.move(job, ['approval', 'querying_entities', 'entities_loaded', 'executing', 'monitoring', 'send_report'], 'failed', { error, finished_at: at });
+    this.logger.warn('bulk job failed', { org_id: job.org_id, job_id: job.job_id, error });
+  }
+
+  private async move(job: BulkJob, from: readonly BulkJob['status'][], status: BulkJob['status'], extra: Partial<BulkJob> = {}): Promise<BulkJob | undefined> {
+    try {
+      const at = new Date(this.deps.clock.now()).toISOString();
+      return (await this.deps.jobs.transition(job.org_id, job.job_id, { from, set: { status, updated_at: at, ...extra } })).after;
+    } catch (err) {
+      if (err instanceof ConflictError) return undefined;
+      throw err;
+    }
+  }
+
+  /** A flow's own `max_executions` paces the job (the default runaway limits do not apply to an approved bulk run). */
+  private pacingOf(flow: StoredFlow): { key: string; count: number; windowMs: number } | undefined {
+    const limit = flowRateLimit(flow);
+    return limit ? { key: guardCounterKey(flow, limit), count: limit.count, windowMs: limit.windowMs } : undefined;
+  }
+}
+
+/** Step Functions hands a caught error over as `{Error, Cause}`; Cause is often JSON from Lambda. */
+function describeStepError(error: { Error?: string; Cause?: string } | null | undefined): string {
+  if (!error) return 'the bulk job failed';
+  let cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (parsed.errorMessage) cause = parsed.errorMessage;
+  } catch {
+    // a plain message
+  }
+  return [error.Error, cause].filter(Boolean).join(': ') || 'the bulk job failed';
+}

@@ -1,0 +1,4 @@
+export * from './BulkJob';
+export * from './BulkJobService';
+export * from './BulkJobTasks';
+export * from './bulkEntry';

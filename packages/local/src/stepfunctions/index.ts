@@ -1,0 +1,2 @@
+export * from './LocalStateMachine';
+export * from './LocalBulkJobMachine';
