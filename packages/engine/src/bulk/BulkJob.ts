@@ -86,6 +86,8 @@ export interface BulkJob {
   preview: BulkPreview;
   /** running totals while the job starts executions */
   progress: { started: number; suppressed: Record<string, number> };
+  /** executions seen final so far by the monitoring step, by status (kept up to date while it runs) */
+  execution_counts?: { final: number; by_status: Partial<Record<Status, number>> };
   report?: BulkReport;
   error?: string;
 }

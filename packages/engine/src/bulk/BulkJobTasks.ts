@@ -149,7 +149,7 @@ export class BulkJobTasks {
         const state = r.execution_id ? states.get(r.execution_id) : undefined;
         return state !== undefined && !isFinal(state.status);
       });
-      if (running) return { next: 'wait', cursor: cursor ?? null, tally };
+      if (running) return this.monitored(job, { next: 'wait', cursor: cursor ?? null, tally });
       for (const row of rows.items) {
         if (!row.execution_id) continue;
         const state = states.get(row.execution_id);
@@ -162,7 +162,15 @@ export class BulkJobTasks {
       }
       cursor = rows.cursor;
     } while (cursor && Date.now() < deadline);
-    return { next: cursor ? 'wait' : 'done', cursor: cursor ?? null, tally };
+    return this.monitored(job, { next: cursor ? 'wait' : 'done', cursor: cursor ?? null, tally });
+  }
+
+  /** Keeps the job's counts of final executions current, for whoever watches it. */
+  private async monitored(job: BulkJob, outcome: MonitorOutcome): Promise<MonitorOutcome> {
+    const by_status = outcome.tally.by_status;
+    const final = Object.values(by_status).reduce((sum, n) => sum + (n ?? 0), 0);
+    if (final !== (job.execution_counts?.final ?? 0)) await this.move(job, ['monitoring'], 'monitoring', { execution_counts: { final, by_status } });
+    return outcome;
   }
 
   /** Stores the report and finishes the job. */
