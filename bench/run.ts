@@ -2,6 +2,7 @@
 const benches: Record<string, string> = {
   matching: './matching',
   cost: './cost',
+  bulk: './bulk',
 };
 
 async function main(): Promise<void> {
