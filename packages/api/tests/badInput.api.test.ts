@@ -1,3 +1,5 @@
+import { createApp, hs256Authenticator } from '@autoflow/api';
+import { createApiServices } from '@autoflow/engine';
 import fc from 'fast-check';
 import { sign } from 'hono/utils/jwt/jwt';
 import { TEST_SECRET, useApi } from './support/apiHarness';
@@ -164,11 +166,83 @@ describe('bad input', () => {
       expectClientError(await env.call(org, 'POST', '/v1/automation/flows', { ...validFlow(), id: flow.id }), 409, /already exists/);
       expectClientError(await env.call(org, 'POST', '/v1/entities/thing', { _id: 'thing-1' }), 409, /already exists/);
     });
+  });
 
-    it('answers 501 for bulk jobs, saying why', async () => {
-      expectClientError(await env.call(org, 'POST', '/v1/automation/executions/bulk-jobs', { flow_id: 'f', entities_refs: [] }), 501, /no bulk runner/);
-      expectClientError(await env.call(org, 'GET', '/v1/automation/executions/bulk-jobs/job-1'), 501, /no bulk runner/);
-      expectClientError(await env.call(org, 'PATCH', '/v1/automation/executions/bulk-jobs/job-1', { action: 'APPROVE', task_token: 't' }), 501, /no bulk runner/);
+  describe('bulk jobs', () => {
+    const BULK = '/v1/automation/executions/bulk-jobs';
+    const refs = [{ entity_id: 'thing-1', entity_schema: 'thing' }];
+    let flowId = '';
+
+    beforeAll(async () => {
+      flowId = (await env.call(org, 'POST', '/v1/automation/flows', validFlow())).body.id;
+    });
+
+    it.each([
+      ['none of them', {}, /must have exactly one of entities_refs, entities_query, entities_filter$/],
+      ['two of them', { entities_refs: refs, entities_filter: [{ term: { _schema: 'thing' } }] }, /\(got entities_refs and entities_filter\)/],
+    ])('answers 400 with a problem of the whole request when it names %s of entities_refs, entities_query, entities_filter', async (_what, selection, message) => {
+      const res = await env.call(org, 'POST', BULK, { flow_id: flowId, ...selection });
+      expectClientError(res, 400, /^invalid bulk job request/);
+      expect(res.body.problems).toEqual([{ in: 'body', path: '', message: expect.stringMatching(message) }]);
+    });
+
+    it('answers 400 with the path into entities_filter of a misspelled clause', async () => {
+      const res = await env.call(org, 'POST', BULK, { flow_id: flowId, entities_filter: [{ term: { _schema: 'thing' } }, { rnage: { price: { gte: 10 } } }] });
+      expectClientError(res, 400, /entities_filter\[1\]\.rnage/);
+      expect(res.body.problems).toEqual(
+        expect.arrayContaining([
+          { in: 'body', path: 'entities_filter[1].rnage', message: expect.stringMatching(/is not a known field/) },
+          { in: 'body', path: 'entities_filter[1]', message: expect.stringMatching(/must hold one clause/) },
+        ]),
+      );
+    });
+
+    it.each([
+      ['free text', 'hello', /free text hello/],
+      ['a wildcard', 'foo*', /free text foo\*/],
+      ['a wildcard value', 'status:act*', /wildcard act\* at character 8/],
+      ['AND and OR without parentheses', '_schema:thing AND status:a OR status:b', /add parentheses/],
+      ['a dangling operator', 'status:active AND', /nothing on its right/],
+    ])('answers 400 at path entities_query for a Lucene query with %s', async (_what, query, message) => {
+      const res = await env.call(org, 'POST', BULK, { flow_id: flowId, entities_query: query });
+      expectClientError(res, 400, /^invalid bulk job request/);
+      expect(res.body.problems).toEqual([{ in: 'body', path: 'entities_query', message: expect.stringMatching(message) }]);
+    });
+
+    it.each([
+      ['an action other than APPROVE or CANCEL', { action: 'DELETE', task_token: 't' }, 'action'],
+      ['no task_token', { action: 'APPROVE' }, 'task_token'],
+      ['an empty task_token', { action: 'CANCEL', task_token: '' }, 'task_token'],
+    ])('answers 400 for a PATCH with %s', async (_what, patch, path) => {
+      const res = await env.call(org, 'PATCH', `${BULK}/job-1`, patch);
+      expectClientError(res, 400, new RegExp(`^invalid request body: ${path}`));
+      expect(res.body.problems).toEqual([{ in: 'body', path, message: expect.any(String) }]);
+    });
+
+    it('answers 400 for a page size out of range', async () => {
+      expectClientError(await env.call(org, 'GET', `${BULK}/job-1?size=0`), 400, /size: must be at least 1/);
+      expectClientError(await env.call(org, 'GET', `${BULK}/job-1?size=101`), 400, /size: must be at most 100/);
+    });
+
+    it('answers 404 for a job or a flow the org does not have, and 409 for a disabled flow', async () => {
+      expectClientError(await env.call(org, 'GET', `${BULK}/no-such-job`), 404, /bulk job no-such-job not found/);
+      expectClientError(await env.call(org, 'PATCH', `${BULK}/no-such-job`, { action: 'APPROVE', task_token: 't' }), 404, /bulk job no-such-job not found/);
+      expectClientError(await env.call(org, 'PATCH', `${BULK}/no-such-job`, { action: 'CANCEL', task_token: 't' }), 404, /bulk job no-such-job not found/);
+      expectClientError(await env.call(org, 'POST', BULK, { flow_id: 'no-such-flow', entities_refs: refs }), 404, /flow no-such-flow not found/);
+      const disabled = (await env.call(org, 'POST', '/v1/automation/flows', { ...validFlow(), enabled: false })).body;
+      expectClientError(await env.call(org, 'POST', BULK, { flow_id: disabled.id, entities_refs: refs }), 409, /is disabled/);
+    });
+
+    it('answers 501 where the deployment has no bulk runner, saying why', async () => {
+      const { stack } = env;
+      const withoutBulk = createApp({ services: createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock }), authenticate: hs256Authenticator(TEST_SECRET) });
+      const send = async (method: string, path: string, body: unknown) => {
+        const res = await withoutBulk.request(path, { method, body: JSON.stringify(body), headers: { ...auth, ...JSON_HEADERS } });
+        return { status: res.status, body: await res.json() };
+      };
+      expectClientError(await send('POST', BULK, { flow_id: flowId, entities_refs: refs }), 501, /no bulk runner/);
+      expectClientError(await send('GET', `${BULK}/job-1`, undefined), 501, /no bulk runner/);
+      expectClientError(await send('PATCH', `${BULK}/job-1`, { action: 'APPROVE', task_token: 't' }), 501, /no bulk runner/);
     });
   });
 
@@ -208,6 +282,8 @@ describe('bad input', () => {
       ['POST', '/v1/automation/events'],
       ['POST', '/v1/entities/thing'],
       ['PATCH', '/v1/entities/thing/t-1'],
+      ['POST', '/v1/automation/executions/bulk-jobs'],
+      ['PATCH', '/v1/automation/executions/bulk-jobs/job-1'],
     ];
     const bodies = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -223,6 +299,21 @@ describe('bad input', () => {
           if (res.status >= 400) expect(res.body).toMatchObject({ status: res.status, error: expect.any(String) });
         }),
         { numRuns: 40 },
+      );
+    });
+
+    it('never answers a bulk job with a server error, whatever its entities_query', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.string(), fc.stringMatching(/^[\w:*()"\[\]{}<>=!~^ -]{1,40}$/)), async (query) => {
+          const res = await env.call(org, 'POST', '/v1/automation/executions/bulk-jobs', { flow_id: 'no-such-flow', entities_query: query });
+          // a query that parses reaches the flow, which does not exist
+          expect([400, 404]).toContain(res.status);
+          if (res.status === 400) {
+            expect(res.body.problems.length).toBeGreaterThan(0);
+            expect(res.body.problems.filter((p: any) => p.path !== 'entities_query')).toEqual([]);
+          }
+        }),
+        { numRuns: 100 },
       );
     });
   });

@@ -1,7 +1,7 @@
 import { createClient } from '@epilot/automation-client';
 import { waitFor } from '../../../test/support/waitFor';
 import { useApi } from './support/apiHarness';
-import { fulfilOrderFlow } from './support/flows';
+import { fulfilOrderFlow, noopFlow, noopHandler } from './support/flows';
 
 /**
  * openapi-client-axios is the library epilot's client is generated with. It builds a client from
@@ -28,6 +28,9 @@ interface EpilotOperations {
   getExecution: Call;
   cancelExecution: Call;
   retriggerAction: Call;
+  bulkTriggerExecutions: Call;
+  getBulkJob: Call;
+  patchBulkJob: Call;
 }
 
 /** The unmodified epilot automation client drives autoflow; only its base URL and token change. */
@@ -39,6 +42,7 @@ describe('the epilot automation client against autoflow', () => {
         resumeTokens.push(ctx.resume_token);
         return { outputs: { requested: true }, effect: 'pause' };
       },
+      noop: noopHandler,
     },
   });
   const org = 'acme';
@@ -157,6 +161,35 @@ describe('the epilot automation client against autoflow', () => {
       return data.execution_status === 'success' ? data : undefined;
     });
     expect(done.actions.map((a: any) => a.execution_status)).toEqual(['success', 'success']);
+  });
+
+  it('runs a bulk job: created in approval, approved with its task token, read once finished', async () => {
+    const flow = (await epilot.createFlow(null, noopFlow('meter'))).data;
+    const ids = Array.from({ length: 5 }, (_, i) => `meter-${i}`);
+    await env.stack.stores.entities.importMany(org, ids.map((_id) => ({ _id, _schema: 'meter' })));
+
+    const created = await epilot.bulkTriggerExecutions(null, {
+      flow_id: flow.id,
+      entities_refs: ids.map((entity_id) => ({ entity_id, entity_schema: 'meter' })),
+      trigger_context: { campaign: 'spring' },
+    });
+    expect(created.status).toBe(202);
+    expect(created.data).toMatchObject({ org_id: org, flow_id: flow.id, status: 'approval', task_token: expect.any(String), entity_query: { type: 'refs' }, trigger_context: { campaign: 'spring' } });
+    const { job_id, task_token } = created.data;
+    expect((await epilot.getBulkJob({ job_id })).data).toMatchObject({ job_id, status: 'approval', task_token });
+
+    const approved = await epilot.patchBulkJob({ job_id }, { action: 'APPROVE', task_token });
+    expect(approved.status).toBe(200);
+    expect(approved.data.approved_at).toEqual(expect.any(String));
+
+    const done = await waitFor('the bulk job to finish', async () => {
+      const { data } = await epilot.getBulkJob({ job_id });
+      return data.status === 'finished' ? data : undefined;
+    });
+    expect(done.execution_summary.map((row: any) => [row.entity_id, row.execution_status]).sort()).toEqual(ids.map((id) => [id, 'success']));
+    const execution = (await epilot.getExecutions({ entity_id: 'meter-0' })).data.results[0];
+    expect(execution).toMatchObject({ id: done.execution_summary.find((row: any) => row.entity_id === 'meter-0').execution_id, flow_id: flow.id, trigger_context: { campaign: 'spring' } });
+    await expect(epilot.patchBulkJob({ job_id }, { action: 'APPROVE', task_token })).rejects.toMatchObject({ response: { status: 409 } });
   });
 
   it('keeps flows with put, batchGet and delete as epilot does', async () => {

@@ -25,16 +25,25 @@ describe('GET /openapi.json', () => {
     expect(missing.map(({ method, path }) => `${method} ${path}`)).toEqual([]);
   });
 
-  it('declares epilot\'s success status of every operation it implements (bulk jobs answer 501)', async () => {
+  it('declares epilot\'s success status of every operation', async () => {
     const ours = await served();
     const differing = operations(epilot.paths)
-      .filter(({ path }) => !path.includes('bulk-jobs'))
       .flatMap(({ path, method, op }) => {
         const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
         const declared = Object.keys(ours.paths[path]![method]!.responses);
         return success.filter((s) => !declared.includes(s)).map((s) => `${method} ${path} ${s}`);
       });
     expect(differing).toEqual([]);
+  });
+
+  it('declares the bulk job operations with epilot\'s success statuses and the errors of the approval handshake', async () => {
+    const ours = await served();
+    const bulk = ours.paths['/v1/automation/executions/bulk-jobs/{job_id}']!;
+    expect(Object.keys(ours.paths['/v1/automation/executions/bulk-jobs']!.post.responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409', '501']));
+    expect(Object.keys(bulk.get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    expect(Object.keys(bulk.patch.responses)).toEqual(expect.arrayContaining(['200', '403', '404', '409']));
+    expect(bulk.patch.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PatchBulkJobRequest' });
+    expect(ours.components.schemas.PatchBulkJobRequest).toMatchObject({ properties: { action: { enum: ['APPROVE', 'CANCEL'] } }, required: ['action', 'task_token'] });
   });
 
   it('marks exactly the routes epilot does not have as autoflow extensions', async () => {

@@ -2,17 +2,20 @@ import { waitFor } from '../../../test/support/waitFor';
 import { useApi } from './support/apiHarness';
 import { fulfilOrderFlow } from './support/flows';
 
+const BULK = '/v1/automation/executions/bulk-jobs';
+
 /**
- * Org B holds a valid token for itself and knows every id of org A. For each route it gets a
- * 404 (or an empty list, or a 403 when it names org A outright), never A's data; afterwards
- * A's flow, entity and execution are exactly as they were.
+ * Org B holds a valid token for itself and knows every id of org A (and the task token of A's
+ * bulk job). For each route it gets a 404 (or an empty list, or a 403 when it names org A
+ * outright), never A's data; afterwards A's flow, entity, execution and bulk job are exactly as
+ * they were.
  */
 describe('tenant isolation', () => {
   const env = useApi();
   const A = 'org-a';
   const B = 'org-b';
-  const a = { flowId: '', entityId: '', executionId: '', cursor: '' };
-  let before: { flow: unknown; entity: unknown; execution: unknown };
+  const a = { flowId: '', entityId: '', executionId: '', cursor: '', jobId: '', taskToken: '' };
+  let before: { flow: unknown; entity: unknown; execution: unknown; job: unknown };
 
   beforeAll(async () => {
     env.hooks.respond('/fulfil', () => ({ status: 400, body: { error: 'refused' } }));
@@ -27,6 +30,10 @@ describe('tenant isolation', () => {
     });
     a.executionId = execution.id;
     a.cursor = (await env.call(A, 'POST', '/v1/automation/executions:search', { size: 1 })).body.next_cursor;
+    const job = await env.call(A, 'POST', BULK, { flow_id: a.flowId, entities_refs: [{ entity_id: a.entityId, entity_schema: 'order' }] });
+    expect(job.body.status).toBe('approval');
+    a.jobId = job.body.job_id;
+    a.taskToken = job.body.task_token;
     before = await snapshotOfA();
   });
 
@@ -35,6 +42,7 @@ describe('tenant isolation', () => {
       flow: (await env.call(A, 'GET', `/v1/automation/flows/${a.flowId}`)).body,
       entity: (await env.call(A, 'GET', `/v1/entities/order/${a.entityId}`)).body,
       execution: (await env.call(A, 'GET', `/v1/automation/executions/${a.executionId}`)).body,
+      job: (await env.call(A, 'GET', `${BULK}/${a.jobId}`)).body,
     };
   }
 
@@ -64,6 +72,10 @@ describe('tenant isolation', () => {
     ['read A\'s entity', () => ['GET', `/v1/entities/order/${a.entityId}`], notFound],
     ['change A\'s entity', () => ['PATCH', `/v1/entities/order/${a.entityId}`, { status: 'cancelled' }], notFound],
     ['delete A\'s entity', () => ['DELETE', `/v1/entities/order/${a.entityId}`], notFound],
+    ['read A\'s bulk job', () => ['GET', `${BULK}/${a.jobId}`], notFound],
+    ['approve A\'s bulk job with its task token', () => ['PATCH', `${BULK}/${a.jobId}`, { action: 'APPROVE', task_token: a.taskToken }], notFound],
+    ['cancel A\'s bulk job with its task token', () => ['PATCH', `${BULK}/${a.jobId}`, { action: 'CANCEL', task_token: a.taskToken }], notFound],
+    ['run A\'s flow in bulk for A\'s entity', () => ['POST', BULK, { flow_id: a.flowId, entities_refs: [{ entity_id: a.entityId, entity_schema: 'order' }] }], notFound],
     ['create an entity in A\'s name', () => ['POST', '/v1/entities/order', { _org: A, status: 'open' }], (s, b) => expect([s, b.problems?.[0]?.path]).toEqual([403, '_org'])],
   ];
 
@@ -87,8 +99,9 @@ describe('tenant isolation', () => {
     expect(res.body).toEqual({ status: 401, error: 'the token\'s signature does not verify' });
   });
 
-  it('leaves org A\'s flow, entity and execution as they were', async () => {
+  it('leaves org A\'s flow, entity, execution and bulk job as they were', async () => {
     expect(await snapshotOfA()).toEqual(before);
+    expect(before.job).toMatchObject({ status: 'approval', task_token: a.taskToken, execution_summary: [] });
     const list = await env.call(A, 'GET', `/v1/automation/executions?entity_id=${a.entityId}`);
     expect(list.body.total).toBe(1);
   });

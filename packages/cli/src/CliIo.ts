@@ -11,6 +11,17 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** resolves when the user asks a long-running command (`dev`) to stop: Ctrl-C, SIGTERM */
   untilInterrupted(): Promise<void>;
+  /**
+   * Set only when stdout is a terminal: writes without a newline, so a progress line can be
+   * redrawn in place. Without it (pipes, CI, tests) commands print plain lines instead.
+   */
+  tty?: TtyOut;
+}
+
+export interface TtyOut {
+  write(text: string): void;
+  /** the terminal's width in characters */
+  columns(): number;
 }
 
 /** The process's stdout, stderr, stdin, environment and signals. */
@@ -24,6 +35,7 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
+    ...(process.stdout.isTTY ? { tty: { write: (text: string) => void process.stdout.write(text), columns: () => process.stdout.columns || 80 } } : {}),
     untilInterrupted: () =>
       new Promise<void>((resolve) => {
         // Stays installed after the first signal: Ctrl-C reaches pnpm, tsx and node alike (and

@@ -1,4 +1,5 @@
 export * from './ApiClient';
+export * from './bulkCommand';
 export * from './CliIo';
 export * from './describeTransition';
 export * from './devRoutes';
@@ -7,8 +8,10 @@ export * from './errors';
 export * from './eventsCommand';
 export * from './executionsCommand';
 export * from './flowsCommand';
+export * from './formatBulkJob';
 export * from './formatTimeline';
 export * from './loadFlowFiles';
 export * from './runCli';
 export * from './runDev';
 export * from './tokenCommand';
+export * from './watchBulkJob';

@@ -35,3 +35,16 @@ export const collectVar = (value: string, previous: Record<string, string> = {})
   if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.slice(0, eq))) throw new InvalidArgumentError('must be NAME=VALUE, e.g. DEV_URL=http://127.0.0.1:4870');
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 };
+
+/** `KEY=VALUE` for `--context`: any non-empty key (trigger context keys are free text), collected into a record. */
+export const collectContext = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('must be KEY=VALUE, e.g. campaign=spring-2026');
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+};
+
+export const parseMilliseconds = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 50) throw new InvalidArgumentError('must be a whole number of milliseconds, at least 50');
+  return n;
+};

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBulkCommand } from './bulkCommand';
 import type { CliIo } from './CliIo';
 import { registerDevCommand } from './devCommand';
 import { CliError, EXIT } from './errors';
@@ -25,6 +26,7 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
   registerFlowsCommand(program, io, result);
   registerEventsCommand(program, io, result);
   registerExecutionsCommand(program, io, result);
+  registerBulkCommand(program, io, result);
   registerTokenCommand(program, io, result);
   return program;
 }

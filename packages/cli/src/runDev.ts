@@ -76,7 +76,7 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
   });
   let served: ServedApi | undefined;
   try {
-    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock });
+    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, bulk: stack.bulk });
     const app = createApp({ services, authenticate: hs256Authenticator(secret), logger });
     const dev = createDevRoutes({ listMail: () => stack.listMail(), log: (line) => report('webhook', line) });
     try {

@@ -39,7 +39,7 @@ describe('autoflow (the program)', () => {
     const run = await runAutoflow(['--help'], {});
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: autoflow [options] [command]');
-    for (const command of ['dev', 'flows', 'events', 'executions', 'token']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['dev', 'flows', 'events', 'executions', 'bulk', 'token']) expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     expect(run.stdout).toContain('Exit codes: 0 ok · 1 invalid or failed · 2 usage error · 3 not found or API error');
   });
 

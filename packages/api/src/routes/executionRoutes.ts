@@ -1,6 +1,7 @@
+import { ValidationError } from '@autoflow/core';
 import type { ApiServices } from '@autoflow/engine';
 import { z } from '@hono/zod-openapi';
-import { errorBody } from '../http/ErrorBody';
+import { describeProblems, errorBody } from '../http/ErrorBody';
 import { type RouteKit, authenticated, errorResponses, publicRoute, requestSchemasOf } from '../http/routeKit';
 import { validationHook } from '../http/validationHook';
 import {
@@ -142,7 +143,14 @@ export function registerExecutionRoutes(kit: RouteKit, services: ApiServices): v
     async (c) => {
       const q = c.req.valid('query');
       const page = { size: q.size ?? PAGE_MAX, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) };
-      return c.json((await bulk().get(c.get('caller'), c.req.valid('param').job_id, page)) as never, 200);
+      try {
+        return c.json((await bulk().get(c.get('caller'), c.req.valid('param').job_id, page)) as never, 200);
+      } catch (err) {
+        // only the job store can tell that a cursor is not one of the job's; it came in the query string
+        if (!(err instanceof ValidationError)) throw err;
+        const problems = err.problems.map((p) => ({ in: 'query' as const, ...p }));
+        return c.json(errorBody(400, `invalid query string: ${describeProblems(err.problems)}`, problems), 400) as never;
+      }
     },
     validationHook(requestSchemasOf(getBulkJob)),
   );

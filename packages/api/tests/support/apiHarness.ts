@@ -26,7 +26,8 @@ export interface ApiEnvironment extends TestEnvironment {
 
 /**
  * Starts the embedded stack, a webhook receiver and the API over them (HS256 tokens, served by
- * @hono/node-server on 127.0.0.1, a free port) for the suite, and stops all of it after.
+ * @hono/node-server on 127.0.0.1, a free port; bulk jobs run on the stack's local state
+ * machine) for the suite, and stops all of it after.
  */
 export function useApi(options: EmbeddedStackOptions = {}): ApiEnvironment {
   const base = useEmbeddedStack(options);
@@ -41,7 +42,7 @@ export function useApi(options: EmbeddedStackOptions = {}): ApiEnvironment {
   };
   beforeAll(async () => {
     const { stack } = base;
-    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock });
+    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, bulk: stack.bulk });
     served = await serveApi(createApp({ services, authenticate: hs256Authenticator(TEST_SECRET), logger }));
     env.url = served.url;
   });

@@ -24,3 +24,13 @@ export const manualFlow = (hooksUrl: string, path: string) => ({
   triggers: [{ type: 'entity_manual', configuration: {} }],
   actions: [{ id: 'call', type: 'trigger-webhook', config: { url: `${hooksUrl}${path}` } }],
 });
+
+/** What a `noop` action does (register it with `customHandlers`): succeed at once, touching nothing. */
+export const noopHandler = async () => ({ outputs: { ok: true } });
+
+/** A flow started by hand from entities of `schema` (bulk jobs start it so), with `actions` noop actions. */
+export const noopFlow = (schema: string, actions = 1) => ({
+  flow_name: `noop on ${schema}`,
+  triggers: [{ type: 'entity_manual', configuration: { schema } }],
+  actions: Array.from({ length: actions }, (_, i) => ({ id: `noop-${i + 1}`, type: 'noop', config: {} })),
+});

@@ -10,7 +10,7 @@ const tally = z.object({ by_status: z.partialRecord(z.enum(Status), z.number()),
 /** What the state machine passes to each step (see bulkJobDefinition). */
 export const BulkTaskInputSchema = z.discriminatedUnion('task', [
   z.object({ task: z.literal('await_approval'), ...job, callback_token: z.string().min(1) }),
-  z.object({ task: z.literal('process_batch'), ...job, cursor }),
+  z.object({ task: z.literal('process_batch'), ...job, cursor, pages: z.int().min(0).nullable().optional() }),
   z.object({ task: z.literal('monitor'), ...job, cursor, tally: tally.nullable().optional() }),
   z.object({ task: z.literal('send_report'), ...job, tally }),
   z.object({ task: z.literal('record_failure'), ...job, error: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).nullable().optional() }),

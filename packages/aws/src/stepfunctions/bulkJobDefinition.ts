@@ -81,8 +81,8 @@ export function bulkJobDefinition(props: BulkJobDefinitionProps): AslDefinition 
         Catch: [{ ErrorEquals: [BULK_JOB_CANCELLED_ERROR], ResultPath: null, Next: 'Cancelled' }, ...toFailure],
         Next: 'StartBatches',
       },
-      StartBatches: { Type: 'Pass', Result: { cursor: null }, ResultPath: '$.batch', Next: BULK_STATES.processBatch },
-      [BULK_STATES.processBatch]: task('process_batch', { 'cursor.$': '$.batch.cursor' }, { ResultPath: '$.batch', Next: 'AfterBatch' }),
+      StartBatches: { Type: 'Pass', Result: { cursor: null, pages: 0 }, ResultPath: '$.batch', Next: BULK_STATES.processBatch },
+      [BULK_STATES.processBatch]: task('process_batch', { 'cursor.$': '$.batch.cursor', 'pages.$': '$.batch.pages' }, { ResultPath: '$.batch', Next: 'AfterBatch' }),
       AfterBatch: {
         Type: 'Choice',
         Choices: [

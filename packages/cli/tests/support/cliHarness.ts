@@ -54,7 +54,7 @@ export function useCliApi(): CliEnvironment {
   let served: ServedApi | undefined;
   beforeAll(async () => {
     const { stack } = env;
-    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock });
+    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, bulk: stack.bulk });
     served = await serveApi(createApp({ services, authenticate: hs256Authenticator(CLI_TEST_SECRET) }));
     env.url = served.url;
   });

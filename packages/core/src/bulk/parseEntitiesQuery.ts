@@ -133,7 +133,7 @@ function unsupportedIn(node: NodeTerm, field: string | undefined): string | unde
   const where = at(node.termLocation.start.offset);
   const proximity = (node as { proximity?: number | null }).proximity;
   if (node.regex) return `regular expression /${raw}/${where} is not supported`;
-  if (field === undefined) return `free text ${shown}${where} is not supported; name a field, e.g. status:${shown}`;
+  if (field === undefined) return `free text ${shown}${where} is not supported; name a field${/[*?]/.test(raw) ? '' : `, e.g. status:${shown}`}`;
   if (/[*?]/.test(field)) return `field pattern "${field}"${at(startOf(node))} is not supported; name one field`;
   if (node.boost != null) return `boost "^${node.boost}" on ${shown}${where} is not supported`;
   if (node.similarity != null) return `fuzzy search "~" on ${shown}${where} is not supported`;

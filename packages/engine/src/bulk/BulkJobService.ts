@@ -3,7 +3,7 @@ import { ConflictError, ValidationError, parseBulkTriggerRequest, parseEntitiesQ
 import type { ApiCaller } from '../api/ApiCaller';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../api/errors';
 import type { BulkJobMachine, BulkJobStore, Clock, EntitySelection, EntitySource, ExecutionStore, FlowStore } from '../ports';
-import { type BulkEntityQuery, type BulkJob, type BulkPreview, CANCELLABLE_BULK_STATUSES, type BulkEntityProgress } from './BulkJob';
+import { type BulkEntityQuery, type BulkJob, type BulkPreview, CANCELLABLE_BULK_STATUSES, type BulkEntityProgress, type EntityRef } from './BulkJob';
 import { SuppressionReason, addCounts, bulkEntries } from './bulkEntry';
 
 export interface BulkJobServiceDeps {
@@ -45,8 +45,14 @@ export class BulkJobService {
     if (!parsed.ok) throw new ValidationError('invalid bulk job request', parsed.problems);
     const request = parsed.request;
     let entity_query: BulkEntityQuery;
-    if (request.entities_refs) entity_query = { type: 'refs', data: request.entities_refs };
-    else if (request.entities_filter) entity_query = { type: 'filter', data: request.entities_filter };
+    // An entity listed again is counted, not kept: the job's entities are a set, so neither the
+    // dry run nor the runner reads it twice (DynamoDB refuses a batch naming one key twice).
+    const repeated: Record<string, number> = {};
+    if (request.entities_refs) {
+      const refs = uniqueRefs(request.entities_refs);
+      entity_query = { type: 'refs', data: refs };
+      if (refs.length < request.entities_refs.length) repeated[SuppressionReason.listed_twice] = request.entities_refs.length - refs.length;
+    } else if (request.entities_filter) entity_query = { type: 'filter', data: request.entities_filter };
     else {
       const query = parseEntitiesQuery(request.entities_query!);
       if (!query.ok) throw new ValidationError('invalid bulk job request', query.problems);
@@ -71,9 +77,9 @@ export class BulkJobService {
       entity_query,
       pagination_state: { page_size: pageSize, pages_processed: 0, total_processed: 0, has_more: true },
       preview: { entities_matched: 0, executions_to_start: 0, suppressed: {}, estimated_actions: 0, complete: false },
-      progress: { started: 0, suppressed: {} },
+      progress: { started: 0, suppressed: { ...repeated } },
     };
-    job.preview = await this.preview(job, flow);
+    job.preview = await this.preview(job, flow, repeated);
     await this.deps.jobs.create(job);
     await this.deps.machine.start(job);
     return { ...job, execution_summary: [] };
@@ -85,7 +91,7 @@ export class BulkJobService {
     const rows = await this.deps.jobs.pageProgress(caller.org_id, jobId, page);
     const ids = rows.items.filter((r) => r.execution_id).map((r) => r.execution_id!);
     const states = new Map((await this.deps.executions.getStates(caller.org_id, ids)).map((s) => [s.execution_id, s]));
-    const execution_summary = rows.items.map((row) => {
+    const execution_summary = rows.items.map(({ page: _internal, ...row }) => {
       const state = row.execution_id ? states.get(row.execution_id) : undefined;
       if (!state) return row;
       const error = state.status === 'failed' || state.status === 'hot' ? failureReason(state) : undefined;
@@ -131,25 +137,18 @@ export class BulkJobService {
   }
 
   /** The dry run: pages through the selection like the runner will, within a time budget. */
-  private async preview(job: BulkJob, flow: Awaited<ReturnType<FlowStore['get']>> & object): Promise<BulkPreview> {
+  private async preview(job: BulkJob, flow: Awaited<ReturnType<FlowStore['get']>> & object, repeated: Record<string, number>): Promise<BulkPreview> {
     const deadline = Date.now() + (this.deps.previewBudgetMs ?? 5_000);
     const selection = selectionOf(job.entity_query);
-    // only listed refs can repeat an entity; a filter selects each at most once
-    const seen = 'refs' in selection ? new Set<string>() : undefined;
     let matched = 0;
     let toStart = 0;
-    const suppressed: Record<string, number> = {};
+    const suppressed: Record<string, number> = { ...repeated };
     let cursor: string | undefined;
     let complete = false;
     for (;;) {
       const page = await this.deps.entities.page(job.org_id, selection, { size: Math.max(job.pagination_state.page_size, 100), ...(cursor ? { cursor } : {}) });
       const entries = bulkEntries(job, flow, page, this.deps.clock.now());
       for (const entry of entries) {
-        if (seen?.has(entry.progress.entity_id)) {
-          addCounts(suppressed, { listed_twice: 1 });
-          continue;
-        }
-        seen?.add(entry.progress.entity_id);
         if (entry.progress.error !== SuppressionReason.not_found) matched++;
         if (entry.execution) toStart++;
         else addCounts(suppressed, { [entry.progress.error ?? 'suppressed']: 1 });
@@ -163,6 +162,16 @@ export class BulkJobService {
     }
     return { entities_matched: matched, executions_to_start: toStart, suppressed, estimated_actions: toStart * flow.actions.length, complete };
   }
+}
+
+/** The refs in the order given, each entity once (by id: an id names one entity of the org). */
+function uniqueRefs(refs: readonly EntityRef[]): EntityRef[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    if (seen.has(ref.entity_id)) return false;
+    seen.add(ref.entity_id);
+    return true;
+  });
 }
 
 /** The reason an execution ended badly, as a person would read it. */

@@ -1,9 +1,9 @@
-import { ConflictError, NonRetryableError, type Status, flowRateLimit, guardCounterKey, isFinal, windowOf } from '@autoflow/core';
+import { ConflictError, type ExecutionState, NonRetryableError, type Status, flowRateLimit, guardCounterKey, isFinal, windowOf } from '@autoflow/core';
 import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow } from '../ports';
 import { silentLogger } from '../ports';
 import { type BulkJob, type BulkReport, STARTING_BULK_STATUSES } from './BulkJob';
 import { failureReason, selectionOf } from './BulkJobService';
-import { addCounts, bulkEntries, suppressionCounts } from './bulkEntry';
+import { SuppressionReason, addCounts, bulkEntries, suppressionCounts } from './bulkEntry';
 
 export interface BulkJobTasksDeps {
   jobs: BulkJobStore;
@@ -31,6 +31,8 @@ export interface JobRef {
 export interface BatchOutcome {
   next: 'more' | 'done' | 'wait' | 'cancelled';
   cursor: string | null;
+  /** pages recorded so far (a retried step compares it with the job's own record) */
+  pages: number;
   wait_seconds: number;
 }
 
@@ -74,28 +76,41 @@ export class BulkJobTasks {
    * for each (a chunk at a time, atomically with its progress rows and only while the job may
    * start executions), and hands the cursor back.
    */
-  async processBatch(input: JobRef & { cursor?: string | null }): Promise<BatchOutcome> {
+  async processBatch(input: JobRef & { cursor?: string | null; pages?: number | null }): Promise<BatchOutcome> {
     const { org_id: org, job_id: jobId } = input;
-    let cursor = input.cursor ?? undefined;
-    const stop = (next: BatchOutcome['next'], wait_seconds = 0): BatchOutcome => ({ next, cursor: cursor ?? null, wait_seconds });
     const job = await this.deps.jobs.get(org, jobId);
     if (!job) throw new NonRetryableError('BULK_JOB_NOT_FOUND', `bulk job ${jobId} not found`);
+    // A step that crashed after recording a page is retried with the cursor it was given: the
+    // job's own record is then ahead, and the runner goes on from there.
+    const recordedAhead = job.pagination_state.pages_processed > (input.pages ?? 0);
+    let cursor = recordedAhead ? job.pagination_state.search_after?.[0] : (input.cursor ?? undefined);
+    let { pages_processed, total_processed } = job.pagination_state;
+    const stop = (next: BatchOutcome['next'], wait_seconds = 0): BatchOutcome => ({ next, cursor: cursor ?? null, pages: pages_processed, wait_seconds });
+    if (job.status === 'entities_loaded') return stop('done');
     if (!STARTING_BULK_STATUSES.includes(job.status)) return stop('cancelled');
     const flow = await this.deps.flows.get(org, job.flow_id);
     if (!flow) throw new NonRetryableError('BULK_FLOW_NOT_FOUND', `flow ${job.flow_id} was deleted`);
     const pacing = this.pacingOf(flow);
     const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
     const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
-    let { pages_processed, total_processed } = job.pagination_state;
     let chunkIndex = 0;
     do {
       const current = await this.deps.flows.get(org, job.flow_id);
       if (!current || current.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
       const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });
-      const entries = bulkEntries(job, flow, page, this.deps.clock.now());
-      const ids = entries.map((e) => e.progress.entity_id);
-      const done = await this.deps.jobs.existingProgress(org, jobId, ids);
-      const fresh = entries.filter((e) => !done.has(e.progress.entity_id));
+      const pageNumber = pages_processed + 1;
+      const seen = new Set<string>();
+      let repeatedInPage = 0;
+      const entries = bulkEntries(job, flow, page, this.deps.clock.now()).filter((e) => {
+        if (!seen.has(e.progress.entity_id)) return seen.add(e.progress.entity_id);
+        repeatedInPage += 1;
+        return false;
+      });
+      const done = await this.deps.jobs.existingProgress(org, jobId, [...seen]);
+      const fresh = entries.filter((e) => !done.has(e.progress.entity_id)).map((e) => ({ ...e, progress: { ...e.progress, page: pageNumber } }));
+      // rows of this very page were written by a crashed attempt: not counted yet
+      const resumed = entries.filter((e) => done.get(e.progress.entity_id) === pageNumber);
+      const listedTwice = repeatedInPage + entries.filter((e) => (done.get(e.progress.entity_id) ?? pageNumber) < pageNumber).length;
       const toStart = fresh.filter((e) => e.execution).length;
       if (pacing && toStart > 0) {
         const window = windowOf(this.deps.clock.now(), pacing.windowMs);
@@ -111,15 +126,19 @@ export class BulkJobTasks {
         if (result.halted) return stop('cancelled');
         for (const id of result.started) started.add(id);
       }
-      const startedExecutions = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length;
-      if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
+      const startedNow = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length;
+      if (startedNow > 0) await this.deps.flows.incrementRuns(org, flow.id, startedNow);
+      const startedExecutions = startedNow + resumed.filter((e) => e.execution).length;
+      const resumedIds = new Set(resumed.map((e) => e.progress.entity_id));
+      const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed, resumedIds));
+      if (listedTwice > 0) addCounts(suppressed, { [SuppressionReason.listed_twice]: listedTwice });
       cursor = page.cursor;
       pages_processed += 1;
-      total_processed += entries.length;
+      total_processed += entries.length + repeatedInPage;
       const recorded = await this.deps.jobs.recordPage(org, jobId, {
         pagination_state: { ...job.pagination_state, pages_processed, total_processed, has_more: cursor !== undefined, ...(cursor ? { search_after: [cursor] } : {}) },
         started: startedExecutions,
-        suppressed: suppressionCounts(fresh, started),
+        suppressed,
         status: cursor ? 'executing' : 'entities_loaded',
       });
       if (!recorded) return stop('cancelled');
@@ -157,12 +176,20 @@ export class BulkJobTasks {
         tally.by_status[status] = (tally.by_status[status] ?? 0) + 1;
         if (status === 'failed' || status === 'hot') {
           if (tally.failures.length >= MAX_FAILURES_IN_REPORT) tally.failures_truncated = true;
-          else tally.failures.push({ entity_id: row.entity_id, execution_id: row.execution_id, execution_status: status, error: state ? failureReason(state) : 'execution not found' });
+          else tally.failures.push({ entity_id: row.entity_id, execution_id: row.execution_id, execution_status: status, error: await this.failureOf(org, row.execution_id, state) });
         }
       }
       cursor = rows.cursor;
     } while (cursor && Date.now() < deadline);
     return this.monitored(job, { next: cursor ? 'wait' : 'done', cursor: cursor ?? null, tally });
+  }
+
+  /** The failed action's error, as the execution document shows it (read only for the failures a report lists). */
+  private async failureOf(org: string, executionId: string, state: ExecutionState | undefined): Promise<string> {
+    if (!state) return 'execution not found';
+    const record = await this.deps.executions.load(org, executionId);
+    const failed = record?.results.filter((r) => r.status === 'failed').sort((a, b) => b.ended_at - a.ended_at)[0];
+    return failed?.error ? `${failed.error.code}: ${failed.error.reason}` : failureReason(state);
   }
 
   /** Keeps the job's counts of final executions current, for whoever watches it. */

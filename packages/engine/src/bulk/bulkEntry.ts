@@ -8,6 +8,7 @@ import type { BulkJob, EntityRef } from './BulkJob';
 export const SuppressionReason = {
   not_found: 'not_found',
   not_accepted: 'not_accepted_by_trigger',
+  listed_twice: 'listed_twice',
 } as const;
 
 export const bulkEventId = (jobId: string, entityId: string): string => `bulk:${jobId}:${entityId}`;

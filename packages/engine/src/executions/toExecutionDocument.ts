@@ -59,6 +59,9 @@ export function toExecutionDocument(record: ExecutionRecord): Record<string, unk
           activity_id: trigger.activity?.id,
           operation_type: trigger.operation,
           event_id: trigger.event_id,
+          trigger_context: trigger.trigger_context,
+          // autoflow extension: the bulk job that started the execution
+          bulk_job_id: trigger.bulk_job_id,
         })
       : undefined,
     chain: chainFromLineage(trigger?.lineage, state.flow_id),
