@@ -13,6 +13,11 @@ export const TIMEOUT = {
   /** actions run up to 15 minutes (MAX_TIMEOUT_MS); the engine enforces each action's own timeout */
   worker: Duration.minutes(15),
   /**
+   * the Lambda maximum, as the definition's TimeoutSeconds per step; a batch stops itself after
+   * AUTOFLOW_BULK_BATCH_BUDGET_MS (at most 12 minutes), so a page in flight still has time to end
+   */
+  bulkTasks: Duration.minutes(15),
+  /**
    * under API Gateway's 30 s integration timeout, so a slow request ends as the function's own
    * error (logged) rather than a gateway 503; a manual start waits at most 10 s of it
    */

@@ -20,8 +20,8 @@ describe('Lambda bundles', () => {
 
   it('bundles every function from its entry into one self-contained index.js that exports handler', () => {
     const dirs = new Set(workload.functions.map((f) => assetDirOf(logicalId(f.fn))));
-    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, worker, custom worker, HTTP API
-    expect(dirs.size).toBe(8);
+    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, bulk tasks, worker, custom worker, HTTP API
+    expect(dirs.size).toBe(9);
     for (const dir of dirs) {
       const bundle = path.join(dir, 'index.js');
       expect(existsSync(bundle)).toBe(true);
@@ -57,6 +57,22 @@ describe('Lambda bundles', () => {
     const [status, paths] = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(bundle), env }).toString()) as [number, number];
     expect(status).toBe(200);
     expect(paths).toBeGreaterThan(10);
+  });
+
+  it('bundles the bulk tasks (with the Step Functions client) so that it checks a step input on its own', () => {
+    const bundle = path.join(assetDirOf(logicalId(workload.bulkJobs.function.fn)), 'index.js');
+    const script = `require(${JSON.stringify(bundle)}).handler({ task: 'record_failure', org_id: 'org-1' }).then(() => process.stdout.write('resolved'), (e) => process.stdout.write(e.name))`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-central-1',
+      AUTOFLOW_STAGE: 'test',
+      AUTOFLOW_LOG_LEVEL: 'ERROR',
+      AUTOFLOW_EXECUTIONS_TABLE: 'autoflow-test-executions',
+      AUTOFLOW_CONTROL_TABLE: 'autoflow-test-control',
+      AUTOFLOW_ENTITIES_TABLE: 'autoflow-test-entities',
+    };
+    // the error name is what the state machine's Retry and Catch match on
+    expect(execFileSync(process.execPath, ['-e', script], { cwd: path.dirname(bundle), env }).toString()).toBe('ValidationError');
   });
 
   it('deploys the handler of the bundle, with source maps', () => {

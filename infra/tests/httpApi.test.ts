@@ -113,7 +113,16 @@ describe('the HTTP API', () => {
         expect(refersTo(variables[name], logicalId(stateful.tables[table]))).toBe(true);
       }
       const resolved = Object.fromEntries(
-        Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : k === ENV.triggerQueueUrl ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo' : `autoflow-test-${k.toLowerCase()}`]),
+        Object.entries(variables).map(([k, v]) => [
+          k,
+          typeof v === 'string'
+            ? v
+            : k === ENV.triggerQueueUrl
+              ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo'
+              : k === ENV.bulkStateMachineArn
+                ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
+                : `autoflow-test-${k.toLowerCase()}`,
+        ]),
       );
       expect(loadLambdaConfig(ApiEnvSchema, resolved).jwks).toEqual({ jwksUrl: 'https://login.example.com/tenant-1/.well-known/jwks.json', issuer: ISSUER, audience: AUDIENCE });
     });
@@ -154,6 +163,7 @@ describe('the HTTP API', () => {
         ['trigger-queue', stateful.triggerQueue],
         ['trigger-dlq', stateful.triggerDeadLetterQueue],
         ['own-log-group', api.function.logGroup],
+        ['bulk-jobs', workload.bulkJobs.stateMachine],
       ];
       const label = (resource: unknown): string => {
         const index = /\/index\/([A-Za-z]+)/.exec(JSON.stringify(resource))?.[1];
@@ -181,6 +191,8 @@ describe('the HTTP API', () => {
           'dynamodb:DeleteItem control',
           'dynamodb:Query control',
           'dynamodb:BatchGetItem control',
+          // bulk jobs: moved from status to status (approve, cancel)
+          'dynamodb:UpdateItem control',
           // executions: load (Query), state (GetItem), pages (BatchGetItem), state writes for cancel, retrigger, retry, resume (PutItem)
           'dynamodb:GetItem executions',
           'dynamodb:PutItem executions',
@@ -192,8 +204,16 @@ describe('the HTTP API', () => {
           'dynamodb:GetItem entities',
           'dynamodb:PutItem entities',
           'dynamodb:DeleteItem entities',
+          // the dry run of a new bulk job: pages of keys from an index, then the entities
+          'dynamodb:Query entities/index/bySchema',
+          'dynamodb:Query entities/index/byOrg',
+          'dynamodb:BatchGetItem entities',
           // POST /v1/automation/events and manual starts
           'sqs:SendMessage trigger-queue',
+          // bulk jobs: one execution per job, and the answer to its approval step (APPROVE, CANCEL)
+          'states:StartExecution bulk-jobs',
+          'states:SendTaskSuccess bulk-jobs',
+          'states:SendTaskFailure bulk-jobs',
         ].sort(),
       );
       for (const grant of grantsOf()) expect(grant).not.toMatch(/\*/);

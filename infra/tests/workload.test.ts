@@ -54,7 +54,15 @@ describe('WorkloadStack', () => {
 
     it('gives each function an environment its entry accepts (the schema of its kind)', () => {
       const sample = (name: string, value: unknown) =>
-        typeof value === 'string' ? value : name.endsWith('_URL') ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo' : name.endsWith('_TABLE') ? 'autoflow-test-table' : 'autoflow-test-bus';
+        typeof value === 'string'
+          ? value
+          : name.endsWith('_URL')
+            ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo'
+            : name.endsWith('_TABLE')
+              ? 'autoflow-test-table'
+              : name.endsWith('_ARN')
+                ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
+                : 'autoflow-test-bus';
       for (const f of workload.functions) {
         const variables = functions[fnId(f)]!.Properties.Environment.Variables as Record<string, unknown>;
         const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sample(k, v)]));
@@ -206,13 +214,24 @@ describe('WorkloadStack', () => {
         [w('cancel-flow-execution'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
         [w('crm-sync'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
         [w('*'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: [] }],
-        // flows read and written; execution states written for cancel, retrigger, retry and resume; entities
+        // the job, its rows, the flow and its rate counter; snapshots, then per chunk a transaction
+        // of a ConditionCheck on the job and Puts of rows and states; entities read, never written
+        [
+          workload.bulkJobs.function,
+          {
+            executions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+            control: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+            entities: ['dynamodb:BatchGetItem'],
+          },
+        ],
+        // flows read and written; execution states written for cancel, retrigger, retry and resume;
+        // entities; bulk jobs created and moved (UpdateItem) and their entities previewed (BatchGetItem)
         [
           workload.api!.function,
           {
             executions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-            control: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
-            entities: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+            control: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+            entities: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
           },
         ],
       ];
@@ -222,20 +241,24 @@ describe('WorkloadStack', () => {
       }
     });
 
-    it('lets the sweeper query only the sparse active index, and the API only the byEntity and byOrg indexes', () => {
+    it('lets the sweeper query only the sparse active index, the API the executions byEntity and byOrg indexes and the bulk runner the entity indexes', () => {
       const indexStatements = statementsOf(workload.sweeper.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(indexStatements).toEqual([expect.objectContaining({ Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['', [expect.anything(), '/index/active']] } })]);
+      const index = (table: keyof typeof stateful.tables, name: string) => ({
+        'Fn::Join': ['', [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining(logicalId(stateful.tables[table])) }), `/index/${name}`]],
+      });
+      // a bulk job pages through the entities of a schema (bySchema) or of the org (byOrg)
+      const entityIndexes = expect.objectContaining({ Action: ['dynamodb:Query'], Resource: expect.arrayContaining([index('entities', 'bySchema'), index('entities', 'byOrg')]) });
       const apiIndexStatements = statementsOf(workload.api!.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(apiIndexStatements).toEqual([
-        expect.objectContaining({
-          Action: ['dynamodb:Query'],
-          Resource: [
-            { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining(logicalId(stateful.tables.executions)) }), '/index/byEntity']] },
-            { 'Fn::Join': ['', [expect.objectContaining({ 'Fn::ImportValue': expect.stringContaining(logicalId(stateful.tables.executions)) }), '/index/byOrg']] },
-          ],
-        }),
+        expect.objectContaining({ Action: ['dynamodb:Query'], Resource: [index('executions', 'byEntity'), index('executions', 'byOrg')] }),
+        entityIndexes,
       ]);
-      for (const f of workload.functions.filter((x) => x !== workload.sweeper.function && x !== workload.api!.function)) {
+      const bulkIndexStatements = statementsOf(workload.bulkJobs.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
+      expect(bulkIndexStatements).toEqual([entityIndexes]);
+      expect(bulkIndexStatements[0]!.Resource).toHaveLength(2);
+      const withIndexes: AutoflowFunction[] = [workload.sweeper.function, workload.api!.function, workload.bulkJobs.function];
+      for (const f of workload.functions.filter((x) => !withIndexes.includes(x))) {
         expect(statementsOf(f).filter((s) => JSON.stringify(s.Resource).includes('/index/'))).toEqual([]);
       }
     });
@@ -249,7 +272,12 @@ describe('WorkloadStack', () => {
       expect(actionsOf(w('send-email'))).toEqual(['ses:SendEmail', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
       expect(actionsOf(w('trigger-webhook'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'ssm:GetParameter']);
       expect(actionsOf(w('map-entity'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      expect(actionsOf(workload.api!.function)).toEqual(['sqs:SendMessage']);
+      // bulk jobs: the API starts them and answers their approval step; the runner only answers it
+      expect(actionsOf(workload.api!.function)).toEqual(['sqs:SendMessage', 'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+      expect(actionsOf(workload.bulkJobs.function)).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+      for (const f of workload.functions.filter((x) => x !== workload.api!.function && x !== workload.bulkJobs.function)) {
+        expect(actionsOf(f).filter((a) => a.startsWith('states:'))).toEqual([]);
+      }
       const sesStatement = statementsOf(w('send-email')).find((s) => s.Action.includes('ses:SendEmail'))!;
       expect(JSON.stringify(sesStatement.Resource)).toContain(':identity/mail.example.com');
       expect(JSON.stringify(sesStatement.Resource)).toContain(':configuration-set/autoflow-events');

@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TIMEOUT } from '../functionSettings';
 import { AutoflowFunction, type FunctionDefaults } from './AutoflowFunction';
+import type { BulkJobs } from './BulkJobs';
 import { grantSend, grantTable } from './grants';
 import { acknowledgeNag } from './nagSuppressions';
 
@@ -21,6 +22,8 @@ export interface HttpApiProps {
   control: dynamodb.ITable;
   entities: dynamodb.ITable;
   triggerQueue: sqs.IQueue;
+  /** the bulk job runner; without it the bulk routes answer 501 */
+  bulk?: BulkJobs;
 }
 
 /**
@@ -89,6 +92,7 @@ export class HttpApi extends Construct {
         AUTOFLOW_JWKS_URL: settings.jwt.jwksUrl,
         AUTOFLOW_JWT_ISSUER: settings.jwt.issuer,
         AUTOFLOW_JWT_AUDIENCE: settings.jwt.audience,
+        ...(props.bulk ? { [ENV.bulkStateMachineArn]: props.bulk.stateMachine.stateMachineArn } : {}),
       },
       timeout: TIMEOUT.api,
       memoryMb: config.memoryMb.api ?? config.memoryMb.default,
@@ -104,6 +108,8 @@ export class HttpApi extends Construct {
     grantTable(this.function, props.entities, ['GetItem', 'PutItem', 'DeleteItem']);
     // POST /v1/automation/events and manual starts (SendMessageBatch is authorized as SendMessage).
     grantSend(this.function, props.triggerQueue);
+    // Bulk jobs: start, approve and cancel them, and the dry run over the entities they select.
+    props.bulk?.grantApi(this.function);
 
     this.authorizer = new HttpJwtAuthorizer('Jwt', settings.jwt.issuer, { authorizerName: `${prefix}-jwt`, jwtAudience: [settings.jwt.audience] });
     const integration = new HttpLambdaIntegration('Function', this.function.fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });

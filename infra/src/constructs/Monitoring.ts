@@ -6,6 +6,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { AutoflowFunction } from './AutoflowFunction';
 import { acknowledgeNag } from './nagSuppressions';
@@ -18,6 +19,8 @@ export interface MonitoringProps {
   /** functions on a stream: their iterator age says how far behind they are */
   streamConsumers: readonly AutoflowFunction[];
   triggerQueue: sqs.IQueue;
+  /** the bulk job state machine: a failed job is alarmed on, jobs are drawn */
+  bulkJobs?: sfn.IStateMachine;
   /** the HTTP API, if deployed: its 5xx rate and latency are alarmed on and drawn */
   httpApi?: apigwv2.IHttpApi;
 }
@@ -92,6 +95,13 @@ export class Monitoring extends Construct {
     const flowsDisabled = customMetric(config.stage, METRIC.flowsAutoDisabled, false);
     alarm('FlowsAutoDisabled', 'flows-auto-disabled', flowsDisabled, 0, 'The listener disabled a flow that went hot (runaway protection); a person has to re-enable it');
 
+    const bulk = props.bulkJobs;
+    if (bulk) {
+      // A cancelled job ends in a Succeed state; a failed one (a step that kept failing, a flow
+      // disabled or deleted under it, no approval in time) ends in Fail, with its error on the job.
+      alarm('BulkJobsFailed', 'bulk-jobs-failed', bulk.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }), 0, 'A bulk job failed: GET /v1/automation/executions/bulk-jobs/{job_id} shows its error');
+    }
+
     const api = props.httpApi;
     if (api) {
       // 5xx are the app's 500s (a bug or an outage), the function failing or timing out, and
@@ -144,6 +154,18 @@ export class Monitoring extends Construct {
           api.metricLatency({ label: 'p95', statistic: 'p95', period: FIVE_MINUTES }),
           api.metricIntegrationLatency({ label: 'function p95', statistic: 'p95', period: FIVE_MINUTES }),
         ]),
+      );
+    }
+    if (bulk) {
+      const tasks = byName(['bulk-tasks']);
+      this.dashboard.addWidgets(
+        graph('Bulk jobs', [
+          bulk.metricStarted({ label: 'started', period: FIVE_MINUTES }),
+          bulk.metricSucceeded({ label: 'finished or cancelled', period: FIVE_MINUTES }),
+          bulk.metricFailed({ label: 'failed', period: FIVE_MINUTES }),
+        ]),
+        graph('Bulk tasks', tasks.flatMap((f) => [f.fn.metricInvocations({ label: 'invocations', period: FIVE_MINUTES }), f.fn.metricErrors({ label: 'errors', period: FIVE_MINUTES })])),
+        graph('Bulk task duration p95', tasks.map((f) => f.fn.metricDuration({ label: f.name, statistic: 'p95', period: FIVE_MINUTES }))),
       );
     }
     this.dashboard.addWidgets(

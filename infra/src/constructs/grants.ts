@@ -5,7 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { AutoflowFunction } from './AutoflowFunction';
 
 /** The DynamoDB calls the stores make (packages/aws/src/dynamodb), named as IAM names them. */
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem';
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'BatchWriteItem' | 'ConditionCheckItem';
 
 /**
  * Grants exactly the listed DynamoDB actions on one table (and, for `indexes`, on those indexes

@@ -3,6 +3,7 @@ import { BUILT_IN_ACTION_TYPES } from '@autoflow/core';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AutoflowFunction, FunctionDefaults } from '../constructs/AutoflowFunction';
+import { BulkJobs } from '../constructs/BulkJobs';
 import { Dispatcher } from '../constructs/Dispatcher';
 import { EntityEvents } from '../constructs/EntityEvents';
 import { HttpApi } from '../constructs/HttpApi';
@@ -29,6 +30,8 @@ export class WorkloadStack extends Stack {
   readonly dispatcher: Dispatcher;
   readonly entityEvents: EntityEvents;
   readonly sweeper: Sweeper;
+  /** the bulk job state machine and the function that runs its steps */
+  readonly bulkJobs: BulkJobs;
   /** by action type; the fallback worker under `*` */
   readonly workers: ReadonlyMap<string, Worker>;
   /** the HTTP API; undefined when the settings have no `api` */
@@ -59,6 +62,7 @@ export class WorkloadStack extends Stack {
     this.dispatcher = new Dispatcher(this, 'Dispatcher', { defaults, executions, control, automationBus: stateful.automationBus });
     this.entityEvents = new EntityEvents(this, 'EntityEvents', { defaults, entities, triggerQueue: stateful.triggerQueue });
     this.sweeper = new Sweeper(this, 'Sweeper', { defaults, executions, control, automationBus: stateful.automationBus });
+    this.bulkJobs = new BulkJobs(this, 'BulkJobs', { defaults, executions, control, entities });
 
     const resources = { executions, control, entities, triggerQueue: stateful.triggerQueue, automationBus: stateful.automationBus };
     const knownTypes = [...BUILT_IN_ACTION_TYPES, ...config.customActions.map((a) => a.type)];
@@ -74,7 +78,7 @@ export class WorkloadStack extends Stack {
     // API Gateway HTTP API with a JWT authorizer in front of one function; the function checks
     // the token again. See docs/deploy.md, "The HTTP API".
     if (config.api) {
-      this.api = new HttpApi(this, 'Api', { defaults, settings: config.api, executions, control, entities, triggerQueue: stateful.triggerQueue });
+      this.api = new HttpApi(this, 'Api', { defaults, settings: config.api, executions, control, entities, triggerQueue: stateful.triggerQueue, bulk: this.bulkJobs });
       new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (append /v1/automation/flows, /openapi.json, …)' });
     } else {
       this.api = undefined;
@@ -90,6 +94,7 @@ export class WorkloadStack extends Stack {
       this.dispatcher.function,
       this.entityEvents.function,
       this.sweeper.function,
+      this.bulkJobs.function,
       ...[...workers.values()].map((w) => w.function),
       ...(this.api ? [this.api.function] : []),
     ]);
@@ -117,6 +122,7 @@ export class WorkloadStack extends Stack {
           ],
           streamConsumers: [this.dispatcher.function, this.entityEvents.function],
           triggerQueue: stateful.triggerQueue,
+          bulkJobs: this.bulkJobs.stateMachine,
           ...(this.api ? { httpApi: this.api.api } : {}),
         })
       : undefined;

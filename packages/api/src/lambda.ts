@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  DynamoBulkJobStore,
   DynamoEntityStore,
   DynamoExecutionStore,
   DynamoFlowStore,
@@ -7,9 +8,11 @@ import {
   LOG_LEVELS,
   SqsEventIngress,
   StageSchema,
+  StateMachineArnSchema,
   createDocumentClient,
   loadLambdaConfig,
   powertoolsLogger,
+  stepFunctionsBulkJobMachine,
 } from '@autoflow/aws';
 import { createApiServices, systemClock } from '@autoflow/engine';
 import { handle } from 'hono/aws-lambda';
@@ -26,7 +29,10 @@ export const API_ENV = {
 
 const TableNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name' });
 
-/** The API function's environment: its tables, the trigger queue and the token issuer. */
+/**
+ * The API function's environment: its tables, the trigger queue and the token issuer, and the
+ * bulk job state machine if the deployment runs bulk jobs (without it, the bulk routes answer 501).
+ */
 export const ApiEnvSchema = z
   .strictObject({
     [ENV.stage]: StageSchema,
@@ -38,6 +44,7 @@ export const ApiEnvSchema = z
     [API_ENV.jwksUrl]: z.url({ protocol: /^https$/ }),
     [API_ENV.jwtIssuer]: z.string().min(1),
     [API_ENV.jwtAudience]: z.string().min(1).optional(),
+    [ENV.bulkStateMachineArn]: StateMachineArnSchema.optional(),
   })
   .transform((e) => ({
     stage: e.AUTOFLOW_STAGE,
@@ -45,6 +52,7 @@ export const ApiEnvSchema = z
     tables: { executions: e.AUTOFLOW_EXECUTIONS_TABLE, control: e.AUTOFLOW_CONTROL_TABLE, entities: e.AUTOFLOW_ENTITIES_TABLE },
     triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL,
     jwks: { jwksUrl: e.AUTOFLOW_JWKS_URL, issuer: e.AUTOFLOW_JWT_ISSUER, ...(e.AUTOFLOW_JWT_AUDIENCE ? { audience: e.AUTOFLOW_JWT_AUDIENCE } : {}) },
+    bulkStateMachineArn: e.AUTOFLOW_BULK_STATE_MACHINE_ARN,
   }));
 
 type LambdaHandler = ReturnType<typeof handle>;
@@ -60,12 +68,23 @@ export function createApiLambda(options: { env?: Record<string, string | undefin
   const build = (): LambdaHandler => {
     const config = loadLambdaConfig(ApiEnvSchema, options.env ?? process.env);
     const db = createDocumentClient();
+    const executions = new DynamoExecutionStore(db, config.tables.executions);
+    const entities = new DynamoEntityStore(db, config.tables.entities, systemClock);
     const services = createApiServices({
       flows: new DynamoFlowStore(db, config.tables.control, systemClock),
-      executions: new DynamoExecutionStore(db, config.tables.executions),
-      entities: new DynamoEntityStore(db, config.tables.entities, systemClock),
+      executions,
+      entities,
       ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl),
       clock: systemClock,
+      ...(config.bulkStateMachineArn
+        ? {
+            bulk: {
+              jobs: new DynamoBulkJobStore(db, { control: config.tables.control, executions: config.tables.executions }, executions),
+              entities,
+              machine: stepFunctionsBulkJobMachine(config.bulkStateMachineArn),
+            },
+          }
+        : {}),
     });
     const logger = powertoolsLogger('autoflow-api', config.logLevel);
     return handle(createApp({ services, authenticate: jwksAuthenticator(config.jwks), logger }));

@@ -1,4 +1,5 @@
-import { createApiLambda } from '../src/lambda';
+import { loadLambdaConfig } from '@autoflow/aws';
+import { ApiEnvSchema, createApiLambda } from '../src/lambda';
 
 const env = {
   AUTOFLOW_STAGE: 'test',
@@ -27,6 +28,16 @@ describe('the API Lambda entry point', () => {
     await expect(handler(request('GET', '/openapi.json') as never)).rejects.toThrow(
       /AUTOFLOW_EXECUTIONS_TABLE.*AUTOFLOW_CONTROL_TABLE.*AUTOFLOW_ENTITIES_TABLE.*AUTOFLOW_TRIGGER_QUEUE_URL.*AUTOFLOW_JWKS_URL.*AUTOFLOW_JWT_ISSUER/s,
     );
+  });
+
+  it('takes the bulk job state machine from AUTOFLOW_BULK_STATE_MACHINE_ARN, and refuses a value that is not a state machine ARN', async () => {
+    const arn = 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs';
+    expect(loadLambdaConfig(ApiEnvSchema, env).bulkStateMachineArn).toBeUndefined();
+    expect(loadLambdaConfig(ApiEnvSchema, { ...env, AUTOFLOW_BULK_STATE_MACHINE_ARN: arn }).bulkStateMachineArn).toBe(arn);
+    const withBulk = await createApiLambda({ env: { ...env, AUTOFLOW_BULK_STATE_MACHINE_ARN: arn } })(request('GET', '/openapi.json') as never);
+    expect(withBulk.statusCode).toBe(200);
+    const wrong = createApiLambda({ env: { ...env, AUTOFLOW_BULK_STATE_MACHINE_ARN: 'arn:aws:lambda:eu-central-1:123456789012:function:autoflow-test-bulk-tasks' } });
+    await expect(wrong(request('GET', '/openapi.json') as never)).rejects.toThrow(/AUTOFLOW_BULK_STATE_MACHINE_ARN must be the ARN of a Step Functions state machine/);
   });
 
   it('serves the same app: the OpenAPI document, and 401 without a token', async () => {

@@ -7,4 +7,5 @@ export * from './handlers';
 export * from './logging';
 export * from './config';
 export { createWorkerLambda, type WorkerEntryOptions } from './lambda/worker';
+export { createBulkTasksLambda } from './lambda/bulkTasks';
 export * from './stepfunctions';

@@ -24,6 +24,8 @@ export const ENV = {
   webhookSigningSecret: 'AUTOFLOW_WEBHOOK_SIGNING_SECRET',
   allowPrivateWebhookTargets: 'AUTOFLOW_ALLOW_PRIVATE_WEBHOOK_TARGETS',
   webhookTimeoutMs: 'AUTOFLOW_WEBHOOK_TIMEOUT_MS',
+  bulkBatchBudgetMs: 'AUTOFLOW_BULK_BATCH_BUDGET_MS',
+  bulkStateMachineArn: 'AUTOFLOW_BULK_STATE_MACHINE_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -47,6 +49,11 @@ const PositiveIntStringSchema = z
   .string()
   .regex(/^[1-9][0-9]*$/, { error: 'must be a positive whole number' })
   .transform(Number);
+
+/** An ARN of a Step Functions state machine (the bulk job runner). */
+export const StateMachineArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, { error: 'must be the ARN of a Step Functions state machine' });
 
 const RateLimitSchema = z.strictObject({ count: z.int().positive(), windowMs: z.int().positive() });
 
@@ -211,12 +218,45 @@ export const WorkerEnvSchema = z
     webhookTimeoutMs: e.AUTOFLOW_WEBHOOK_TIMEOUT_MS ?? 10_000,
   }));
 
+/**
+ * How long one bulk step (a batch of entities, a monitoring pass) may run before it hands its
+ * cursor back to the state machine. Its Lambda timeout is 15 minutes; the budget is checked
+ * between pages, so it stays 3 minutes under that for the page in flight.
+ */
+export const BULK_BATCH_BUDGET_MS = { default: 600_000, max: 720_000, min: 1_000 } as const;
+
+/**
+ * Bulk tasks: every step of the bulk job state machine (one function, a `task` field per step).
+ * It answers the approval step with the task token, so it never needs the state machine's ARN.
+ */
+export const BulkTasksEnvSchema = z
+  .strictObject({
+    ...common,
+    [ENV.executionsTable]: TableNameSchema,
+    [ENV.controlTable]: TableNameSchema,
+    [ENV.entitiesTable]: TableNameSchema,
+    [ENV.bulkBatchBudgetMs]: PositiveIntStringSchema.pipe(
+      z
+        .number()
+        .min(BULK_BATCH_BUDGET_MS.min, { error: `must be at least ${BULK_BATCH_BUDGET_MS.min} ms` })
+        .max(BULK_BATCH_BUDGET_MS.max, { error: `must be at most ${BULK_BATCH_BUDGET_MS.max} ms (12 minutes: the step runs in a 15-minute Lambda)` }),
+    ).optional(),
+  })
+  .transform((e) => ({
+    ...commonOf(e),
+    executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
+    controlTable: e.AUTOFLOW_CONTROL_TABLE,
+    entitiesTable: e.AUTOFLOW_ENTITIES_TABLE,
+    batchBudgetMs: e.AUTOFLOW_BULK_BATCH_BUDGET_MS ?? BULK_BATCH_BUDGET_MS.default,
+  }));
+
 export type IngressConfig = z.output<typeof IngressEnvSchema>;
 export type ListenerConfig = z.output<typeof ListenerEnvSchema>;
 export type DispatcherConfig = z.output<typeof DispatcherEnvSchema>;
 export type SweeperConfig = z.output<typeof SweeperEnvSchema>;
 export type EntityEventsConfig = z.output<typeof EntityEventsEnvSchema>;
 export type WorkerConfig = z.output<typeof WorkerEnvSchema>;
+export type BulkTasksConfig = z.output<typeof BulkTasksEnvSchema>;
 
 /** The schema of each function's environment, by function. */
 export const LAMBDA_ENV_SCHEMAS = {
@@ -226,6 +266,7 @@ export const LAMBDA_ENV_SCHEMAS = {
   worker: WorkerEnvSchema,
   entityEvents: EntityEventsEnvSchema,
   sweeper: SweeperEnvSchema,
+  bulkTasks: BulkTasksEnvSchema,
 } as const;
 export type LambdaFunctionKind = keyof typeof LAMBDA_ENV_SCHEMAS;
 
