@@ -180,6 +180,25 @@ describe('bulk jobs on the embedded stack', () => {
     expect(perWindow.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('fails the job with the reason when its flow is disabled while it runs', async () => {
+    const { stack } = env;
+    const org = 'bulk-disabled';
+    const caller = { org_id: org, subject: 'ops' };
+    await stack.stores.entities.importMany(org, contracts(org, 300));
+    const flow = await saveFlow(stack, org, reprice());
+    beforeChunk = () => new Promise((resolve) => setTimeout(resolve, 40));
+
+    const job = await services.bulkJobs!.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
+    await services.bulkJobs!.patch(caller, job.job_id, { action: 'APPROVE', task_token: job.task_token! });
+    await waitFor('50 executions started', async () => ((await services.bulkJobs!.get(caller, job.job_id, { size: 1 })).progress.started >= 50 ? true : undefined), 90_000, 50);
+    await stack.stores.flows.put({ ...(await stack.stores.flows.get(org, flow.id))!, enabled: false });
+    const done = await finished(caller, job.job_id);
+
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/flow .* was disabled/);
+    expect((await executionsOf(stack, org)).length).toBeLessThan(300);
+  });
+
   it('never starts a job that is not approved, and refuses a wrong or used task token', async () => {
     const { stack } = env;
     const org = 'bulk-approval';

@@ -88,15 +88,14 @@ export class BulkJobTasks {
     const stop = (next: BatchOutcome['next'], wait_seconds = 0): BatchOutcome => ({ next, cursor: cursor ?? null, pages: pages_processed, wait_seconds });
     if (job.status === 'entities_loaded') return stop('done');
     if (!STARTING_BULK_STATUSES.includes(job.status)) return stop('cancelled');
-    const flow = await this.deps.flows.get(org, job.flow_id);
-    if (!flow) throw new NonRetryableError('BULK_FLOW_NOT_FOUND', `flow ${job.flow_id} was deleted`);
-    const pacing = this.pacingOf(flow);
-    const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
     const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
     let chunkIndex = 0;
     do {
-      const current = await this.deps.flows.get(org, job.flow_id);
-      if (!current || current.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+      // read per page: a flow disabled or edited while the job runs takes effect at the next page
+      const flow = await this.deps.flows.get(org, job.flow_id);
+      if (!flow || flow.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+      const pacing = this.pacingOf(flow);
+      const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
       const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });
       const pageNumber = pages_processed + 1;
       const seen = new Set<string>();
@@ -126,9 +125,8 @@ export class BulkJobTasks {
         if (result.halted) return stop('cancelled');
         for (const id of result.started) started.add(id);
       }
-      const startedNow = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length;
-      if (startedNow > 0) await this.deps.flows.incrementRuns(org, flow.id, startedNow);
-      const startedExecutions = startedNow + resumed.filter((e) => e.execution).length;
+      const startedExecutions = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length + resumed.filter((e) => e.execution).length;
+      if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
       const resumedIds = new Set(resumed.map((e) => e.progress.entity_id));
       const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed, resumedIds));
       if (listedTwice > 0) addCounts(suppressed, { [SuppressionReason.listed_twice]: listedTwice });
