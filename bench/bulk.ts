@@ -107,7 +107,8 @@ async function runBulk(stack: EmbeddedStack, services: ReturnType<typeof createA
   const caller = { org_id: org, subject: 'bench' };
   const bulk = services.bulkJobs!;
   const job = await bulk.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
-  if (job.preview.entities_matched !== n || !job.preview.complete) throw new Error(`preview counted ${job.preview.entities_matched} of ${n}`);
+  // the dry run stops at its time budget on large selections; then its counts are lower bounds
+  if (job.preview.complete ? job.preview.entities_matched !== n : job.preview.entities_matched > n) throw new Error(`preview counted ${job.preview.entities_matched} of ${n}`);
   global.gc?.();
   const rss: number[] = [];
   const baseline = process.memoryUsage().rss;

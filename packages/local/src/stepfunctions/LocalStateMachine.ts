@@ -137,6 +137,8 @@ export class LocalStateMachine {
     const token = randomUUID();
     const payload = Object.fromEntries(Object.entries(input.Payload).map(([k, v]) => [k, v === TASK_TOKEN_PLACEHOLDER ? token : v]));
     const settled = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
+    // an aborted run no longer awaits its task: its rejection must not surface as unhandled
+    settled.catch(() => undefined);
     try {
       await handler(payload);
     } catch (err) {
