@@ -9,7 +9,7 @@ export interface AdmissionSettings {
 /** Whether an execution is still waiting for admission (not final, holding nothing). */
 export type IsWaiting = (executionId: string) => Promise<boolean>;
 
-export type AdmissionResult = { granted: true } | { granted: false; waiting_for: 'org_slot' | 'entity_lock' };
+export type AdmissionResult = { granted: true; wake: string[] } | { granted: false; waiting_for: 'org_slot' | 'entity_lock' };
 
 const ORG_QUEUE = 'org';
 const entityQueue = (entityId: string): string => `entity#${entityId}`;
@@ -38,6 +38,12 @@ export class Admission {
     if (!(await this.take(org, ORG_QUEUE, position, me, isWaiting, () => this.store.acquireSlot(org, me, this.settings.orgConcurrency)))) {
       return { granted: false, waiting_for: 'org_slot' };
     }
+    // Several releases can wake the same oldest waiter before it takes its slot, so a wake can
+    // be spent twice and slots stay free behind a long queue. Each waiter that gets a slot
+    // therefore wakes the next one: the chain goes on while slots are free, and stops (the
+    // woken one simply waits on) when they are not.
+    const next = await this.liveHead(org, ORG_QUEUE, isWaiting, me);
+    const wake = next ? [next.execution_id] : [];
     if (state.entity_id) {
       const entity = state.entity_id;
       const locked = await this.take(org, entityQueue(entity), position, me, isWaiting, () =>
@@ -49,7 +55,7 @@ export class Admission {
         return { granted: false, waiting_for: 'entity_lock' };
       }
     }
-    return { granted: true };
+    return { granted: true, wake };
   }
 
   /** Releases what the execution holds; returns the executions to wake (the oldest waiters). */

@@ -109,6 +109,10 @@ export class Dispatcher {
           const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
           if (!result.granted) return this.wait(state, result.waiting_for);
           next = { ...next, held: true };
+          this.deps.onTransition?.(state, decision);
+          await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
+          await this.wake(state.org_id, result.wake);
+          return 'dispatched';
         }
         this.deps.onTransition?.(state, decision);
         await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
@@ -143,9 +147,12 @@ export class Dispatcher {
   }
 
   private async releaseAndWake(state: ExecutionState): Promise<void> {
-    const wake = await this.deps.admission!.release(state, this.waitingIn(state.org_id));
-    for (const executionId of wake) {
-      const waiting = await this.deps.executions.getState(state.org_id, executionId);
+    await this.wake(state.org_id, await this.deps.admission!.release(state, this.waitingIn(state.org_id)));
+  }
+
+  private async wake(orgId: string, executionIds: readonly string[]): Promise<void> {
+    for (const executionId of executionIds) {
+      const waiting = await this.deps.executions.getState(orgId, executionId);
       if (!waiting || isFinal(waiting.status) || waiting.held) continue;
       // Any change of the state item wakes the dispatcher for it.
       await this.write({ ...waiting, seq: waiting.seq + 1, updated_at: this.deps.clock.now() }, waiting.seq);
