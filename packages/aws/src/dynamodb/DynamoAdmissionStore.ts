@@ -129,4 +129,17 @@ export class DynamoAdmissionStore implements AdmissionStore {
     const item = out.Items?.[0];
     return item ? { position: String(item.sk), execution_id: String(item.execution_id) } : undefined;
   }
+
+  async waiting(orgId: string, queue: string, upTo: number): Promise<number> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': K.waitQueue(orgId, queue) },
+        Select: 'COUNT',
+        Limit: upTo,
+      }),
+    );
+    return out.Count ?? 0;
+  }
 }

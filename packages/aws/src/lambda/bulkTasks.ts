@@ -7,6 +7,7 @@ import { DynamoBulkJobStore } from '../dynamodb/DynamoBulkJobStore';
 import { DynamoEntityStore } from '../dynamodb/DynamoEntityStore';
 import { DynamoExecutionStore } from '../dynamodb/DynamoExecutionStore';
 import { DynamoFlowStore } from '../dynamodb/DynamoFlowStore';
+import { DynamoAdmissionStore } from '../dynamodb/DynamoAdmissionStore';
 import { DynamoGuardStore } from '../dynamodb/DynamoGuardStore';
 import { createBulkTasksHandler } from '../handlers/bulkTasksHandler';
 import { StepFunctionsBulkJobMachine } from '../stepfunctions/StepFunctionsBulkJobMachine';
@@ -31,6 +32,7 @@ export function createBulkTasksLambda(options: EntryOptions = {}) {
       executions,
       entities: new DynamoEntityStore(db, config.entitiesTable, systemClock),
       guards: new DynamoGuardStore(db, config.controlTable),
+      admission: new DynamoAdmissionStore(db, config.controlTable),
       // answers the approval step with its task token; never starts an execution
       machine: new StepFunctionsBulkJobMachine(new SFNClient({})),
       clock: systemClock,

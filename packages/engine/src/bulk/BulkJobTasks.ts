@@ -1,5 +1,6 @@
 import { ConflictError, type ExecutionState, NonRetryableError, type Status, flowRateLimit, guardCounterKey, isFinal, windowOf } from '@autoflow/core';
-import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow } from '../ports';
+import { ORG_QUEUE } from '../dispatcher/Admission';
+import type { AdmissionStore, BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow } from '../ports';
 import { silentLogger } from '../ports';
 import { type BulkJob, type BulkReport, STARTING_BULK_STATUSES } from './BulkJob';
 import { failureReason, selectionOf } from './BulkJobService';
@@ -18,6 +19,13 @@ export interface BulkJobTasksDeps {
   batchBudgetMs?: number;
   /** entities written in one atomic step (default 25) */
   chunkSize?: number;
+  /**
+   * The org's admission queues: a job starts no new page while this many of the org's
+   * executions already wait for a slot (default 100), so a large job feeds the org's
+   * executions as they can run instead of queueing all of them at once.
+   */
+  admission?: AdmissionStore;
+  maxWaiting?: number;
   /** test seam: called before each chunk is written; throwing simulates a crash of the step */
   beforeChunk?: (job: BulkJob, chunkIndex: number) => void | Promise<void>;
 }
@@ -50,6 +58,8 @@ export interface MonitorOutcome {
 }
 
 const MAX_FAILURES_IN_REPORT = 100;
+/** How long a job waits while its org's queue is full before it looks again. */
+const BACKLOG_WAIT_SECONDS = 2;
 
 /**
  * The bulk job state machine's tasks. Each is idempotent: a retried or repeated step re-reads
@@ -94,6 +104,8 @@ export class BulkJobTasks {
       // read per page: a flow disabled or edited while the job runs takes effect at the next page
       const flow = await this.deps.flows.get(org, job.flow_id);
       if (!flow || flow.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+      const maxWaiting = this.deps.maxWaiting ?? 100;
+      if (this.deps.admission && (await this.deps.admission.waiting(org, ORG_QUEUE, maxWaiting)) >= maxWaiting) return stop('wait', BACKLOG_WAIT_SECONDS);
       const pacing = this.pacingOf(flow);
       const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
       const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });

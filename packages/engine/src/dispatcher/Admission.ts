@@ -11,7 +11,8 @@ export type IsWaiting = (executionId: string) => Promise<boolean>;
 
 export type AdmissionResult = { granted: true; wake: string[] } | { granted: false; waiting_for: 'org_slot' | 'entity_lock' };
 
-const ORG_QUEUE = 'org';
+/** The queue of executions waiting for one of their org's slots. */
+export const ORG_QUEUE = 'org';
 const entityQueue = (entityId: string): string => `entity#${entityId}`;
 
 /** Arrival order: creation time, then id (ids break ties within a millisecond). */

@@ -147,6 +147,8 @@ export interface AdmissionStore {
   dequeue(orgId: string, queue: string, position: string): Promise<void>;
   /** The oldest waiter of a queue. */
   head(orgId: string, queue: string): Promise<{ position: string; execution_id: string } | undefined>;
+  /** How many wait in a queue, counted up to `upTo` (enough to decide, never a full read of a long queue). */
+  waiting(orgId: string, queue: string, upTo: number): Promise<number>;
 }
 
 /** Expiring counters for the hot-flow checks. */

@@ -216,7 +216,7 @@ export class EmbeddedStack {
       });
       const worker = new WorkerRunner({ executions: stores.executions, handlers: registry, clock, logger, ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) });
       const sweeper = new Sweeper({ executions: stores.executions, dispatcher, clock, logger });
-      const bulk = createBulk({ db, tables, stores, guards: new DynamoGuardStore(db, tables.control), clock, logger, prefix, options: options.bulk ?? {} });
+      const bulk = createBulk({ db, tables, stores, guards: new DynamoGuardStore(db, tables.control), admission: new DynamoAdmissionStore(db, tables.control), clock, logger, prefix, options: options.bulk ?? {} });
 
       const workerHandler = createWorkerHandler(worker, (m, extra) => logger.warn(m, extra as Record<string, unknown>));
       for (const route of [...workerRoutes(registry.types()), fallbackRoute(registry.types())]) {
@@ -345,6 +345,7 @@ function createBulk(input: {
   tables: TableNames;
   stores: { flows: DynamoFlowStore; executions: DynamoExecutionStore; entities: DynamoEntityStore };
   guards: DynamoGuardStore;
+  admission: DynamoAdmissionStore;
   clock: Clock;
   logger: Logger;
   prefix: string;
@@ -360,6 +361,7 @@ function createBulk(input: {
     executions: stores.executions,
     entities: stores.entities,
     guards: input.guards,
+    admission: input.admission,
     machine: { start: (j) => machine!.start(j), approve: (t) => machine!.approve(t), cancel: (t, r) => machine!.cancel(t, r) },
     clock: input.clock,
     logger: input.logger,
