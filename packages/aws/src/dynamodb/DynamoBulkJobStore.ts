@@ -132,10 +132,10 @@ export class DynamoBulkJobStore implements BulkJobStore {
     }
   }
 
-  async existingProgress(orgId: string, jobId: string, entityIds: readonly string[]): Promise<Map<string, number>> {
+  async existingProgress(orgId: string, jobId: string, entityIds: readonly string[]): Promise<Set<string>> {
     const keys = [...new Set(entityIds)].map((id) => K.entity(orgId, jobId, id));
     const items = await batchGetAll(this.db, this.tables.control, keys);
-    return new Map(items.map((i) => [String(i.entity_id), Number(i.page ?? 0)]));
+    return new Set(items.map((i) => String(i.entity_id)));
   }
 
   async startEntities(orgId: string, jobId: string, entries: readonly BulkStartEntry[]): Promise<{ started: string[]; existing: string[]; halted: boolean }> {

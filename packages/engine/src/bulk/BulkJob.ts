@@ -101,6 +101,4 @@ export interface BulkEntityProgress {
   execution_status: Status;
   timestamp: string;
   error?: string;
-  /** the page of the job that handed the entity over */
-  page?: number;
 }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, ValidationError, parseBulkTriggerRequest, parseEntitiesQuery } from '@autoflow/core';
 import type { ApiCaller } from '../api/ApiCaller';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../api/errors';
-import type { BulkJobMachine, BulkJobStore, Clock, EntitySelection, EntitySource, ExecutionStore, FlowStore } from '../ports';
+import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore } from '../ports';
 import { type BulkEntityQuery, type BulkJob, type BulkPreview, CANCELLABLE_BULK_STATUSES, type BulkEntityProgress, type EntityRef } from './BulkJob';
-import { SuppressionReason, addCounts, bulkEntries } from './bulkEntry';
+import { SuppressionReason, addCounts, bulkEntries, failureReason, selectionOf } from './bulkEntry';
 
 export interface BulkJobServiceDeps {
   jobs: BulkJobStore;
@@ -28,9 +28,6 @@ export type BulkJobDocument = Omit<BulkJob, 'task_token'> & {
   /** where the next page of `execution_summary` starts (autoflow extension) */
   next_cursor?: string;
 };
-
-export const selectionOf = (query: BulkEntityQuery): EntitySelection =>
-  query.type === 'refs' ? { refs: query.data } : { filter: query.type === 'query' ? query.filter : query.data };
 
 /**
  * epilot's bulk jobs: create one (a dry run, then a job waiting in `approval` with its task
@@ -91,7 +88,7 @@ export class BulkJobService {
     const rows = await this.deps.jobs.pageProgress(caller.org_id, jobId, page);
     const ids = rows.items.filter((r) => r.execution_id).map((r) => r.execution_id!);
     const states = new Map((await this.deps.executions.getStates(caller.org_id, ids)).map((s) => [s.execution_id, s]));
-    const execution_summary = rows.items.map(({ page: _internal, ...row }) => {
+    const execution_summary = rows.items.map((row) => {
       const state = row.execution_id ? states.get(row.execution_id) : undefined;
       if (!state) return row;
       const error = state.status === 'failed' || state.status === 'hot' ? failureReason(state) : undefined;
@@ -172,10 +169,4 @@ function uniqueRefs(refs: readonly EntityRef[]): EntityRef[] {
     seen.add(ref.entity_id);
     return true;
   });
-}
-
-/** The reason an execution ended badly, as a person would read it. */
-export function failureReason(state: { status: string; reason?: string; acts: Array<{ s: string; why?: string }> }): string {
-  const failed = state.acts.find((a) => a.s === 'failed');
-  return state.reason ?? failed?.why ?? state.status;
 }

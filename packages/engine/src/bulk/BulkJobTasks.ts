@@ -3,8 +3,7 @@ import { ORG_QUEUE } from '../dispatcher/Admission';
 import type { AdmissionStore, BulkJobMachine, BulkJobStore, Clock, EntitySource, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow } from '../ports';
 import { silentLogger } from '../ports';
 import { type BulkJob, type BulkReport, STARTING_BULK_STATUSES } from './BulkJob';
-import { failureReason, selectionOf } from './BulkJobService';
-import { SuppressionReason, addCounts, bulkEntries, suppressionCounts } from './bulkEntry';
+import { addCounts, bulkEntries, failureReason, selectionOf, suppressionCounts } from './bulkEntry';
 
 export interface BulkJobTasksDeps {
   jobs: BulkJobStore;
@@ -109,19 +108,13 @@ export class BulkJobTasks {
       const pacing = this.pacingOf(flow);
       const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
       const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });
-      const pageNumber = pages_processed + 1;
-      const seen = new Set<string>();
-      let repeatedInPage = 0;
-      const entries = bulkEntries(job, flow, page, this.deps.clock.now()).filter((e) => {
-        if (!seen.has(e.progress.entity_id)) return seen.add(e.progress.entity_id);
-        repeatedInPage += 1;
-        return false;
-      });
-      const done = await this.deps.jobs.existingProgress(org, jobId, [...seen]);
-      const fresh = entries.filter((e) => !done.has(e.progress.entity_id)).map((e) => ({ ...e, progress: { ...e.progress, page: pageNumber } }));
-      // rows of this very page were written by a crashed attempt: not counted yet
-      const resumed = entries.filter((e) => done.get(e.progress.entity_id) === pageNumber);
-      const listedTwice = repeatedInPage + entries.filter((e) => (done.get(e.progress.entity_id) ?? pageNumber) < pageNumber).length;
+      // A job's entities are a set (listed refs are deduplicated when the job is created) and the
+      // runner resumes from the last recorded page, so rows that exist for this page were written
+      // by a crashed attempt at it: they are not counted yet.
+      const entries = bulkEntries(job, flow, page, this.deps.clock.now());
+      const done = await this.deps.jobs.existingProgress(org, jobId, entries.map((e) => e.progress.entity_id));
+      const fresh = entries.filter((e) => !done.has(e.progress.entity_id));
+      const resumed = entries.filter((e) => done.has(e.progress.entity_id));
       const toStart = fresh.filter((e) => e.execution).length;
       if (pacing && toStart > 0) {
         const window = windowOf(this.deps.clock.now(), pacing.windowMs);
@@ -139,12 +132,10 @@ export class BulkJobTasks {
       }
       const startedExecutions = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length + resumed.filter((e) => e.execution).length;
       if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
-      const resumedIds = new Set(resumed.map((e) => e.progress.entity_id));
-      const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed, resumedIds));
-      if (listedTwice > 0) addCounts(suppressed, { [SuppressionReason.listed_twice]: listedTwice });
+      const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed));
       cursor = page.cursor;
       pages_processed += 1;
-      total_processed += entries.length + repeatedInPage;
+      total_processed += entries.length;
       const recorded = await this.deps.jobs.recordPage(org, jobId, {
         pagination_state: { ...job.pagination_state, pages_processed, total_processed, has_more: cursor !== undefined, ...(cursor ? { search_after: [cursor] } : {}) },
         started: startedExecutions,

@@ -1,8 +1,8 @@
 import { initialState, matchFlow } from '@autoflow/core';
 import { executionIdFor } from '../executions/executionId';
 import { planOf } from '../executions/planOf';
-import type { BulkStartEntry, Entity, EntityPage, StoredFlow } from '../ports';
-import type { BulkJob, EntityRef } from './BulkJob';
+import type { BulkStartEntry, Entity, EntityPage, EntitySelection, StoredFlow } from '../ports';
+import type { BulkEntityQuery, BulkJob, EntityRef } from './BulkJob';
 
 /** Why an entity of a bulk job got no execution. */
 export const SuppressionReason = {
@@ -70,4 +70,14 @@ export function suppressionCounts(entries: readonly BulkStartEntry[], only?: Rea
 export function addCounts(into: Record<string, number>, add: Record<string, number>): Record<string, number> {
   for (const [k, v] of Object.entries(add)) into[k] = (into[k] ?? 0) + v;
   return into;
+}
+
+/** What the entity source pages through for a job. */
+export const selectionOf = (query: BulkEntityQuery): EntitySelection =>
+  query.type === 'refs' ? { refs: query.data } : { filter: query.type === 'query' ? query.filter : query.data };
+
+/** The reason an execution ended badly, as a person would read it. */
+export function failureReason(state: { status: string; reason?: string; acts: Array<{ s: string; why?: string }> }): string {
+  const failed = state.acts.find((a) => a.s === 'failed');
+  return state.reason ?? failed?.why ?? state.status;
 }

@@ -281,8 +281,8 @@ export interface BulkJobStore {
   setCallbackToken(orgId: string, jobId: string, callbackToken: string): Promise<BulkJob>;
   /** Adds a processed page to the job's totals while it may start executions; false when it no longer may. */
   recordPage(orgId: string, jobId: string, page: BulkPageRecord): Promise<boolean>;
-  /** Which of these entities already have a progress row, with the page that wrote it. */
-  existingProgress(orgId: string, jobId: string, entityIds: readonly string[]): Promise<Map<string, number>>;
+  /** Which of these entities already have a progress row. */
+  existingProgress(orgId: string, jobId: string, entityIds: readonly string[]): Promise<Set<string>>;
   /**
    * Writes the progress rows and starts the executions in one atomic step that holds only while
    * the job may start executions. Rows that exist already are left out (their entities were
