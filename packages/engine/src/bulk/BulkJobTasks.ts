@@ -20,8 +20,9 @@ export interface BulkJobTasksDeps {
   chunkSize?: number;
   /**
    * The org's admission queues: a job starts no new page while this many of the org's
-   * executions already wait for a slot (default 100), so a large job feeds the org's
-   * executions as they can run instead of queueing all of them at once.
+   * executions already wait for a slot (default 100), or while the dispatcher has not yet seen
+   * the page it started last, so a large job feeds the org's executions as they can run instead
+   * of queueing all of them at once.
    */
   admission?: AdmissionStore;
   maxWaiting?: number;
@@ -59,6 +60,10 @@ export interface MonitorOutcome {
 const MAX_FAILURES_IN_REPORT = 100;
 /** How long a job waits while its org's queue is full before it looks again. */
 const BACKLOG_WAIT_SECONDS = 2;
+/** How often a batch looks whether the dispatcher has seen the executions it started last. */
+const UNSEEN_POLL_MS = 200;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The bulk job state machine's tasks. Each is idempotent: a retried or repeated step re-reads
@@ -99,12 +104,12 @@ export class BulkJobTasks {
     if (!STARTING_BULK_STATUSES.includes(job.status)) return stop('cancelled');
     const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
     let chunkIndex = 0;
+    let lastPage: string[] = [];
     do {
       // read per page: a flow disabled or edited while the job runs takes effect at the next page
       const flow = await this.deps.flows.get(org, job.flow_id);
       if (!flow || flow.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
-      const maxWaiting = this.deps.maxWaiting ?? 100;
-      if (this.deps.admission && (await this.deps.admission.waiting(org, ORG_QUEUE, maxWaiting)) >= maxWaiting) return stop('wait', BACKLOG_WAIT_SECONDS);
+      if (await this.backlogged(org, lastPage, deadline)) return stop('wait', BACKLOG_WAIT_SECONDS);
       const pacing = this.pacingOf(flow);
       const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
       const page = await this.deps.entities.page(org, selectionOf(job.entity_query), { size: pageSize, ...(cursor ? { cursor } : {}) });
@@ -130,7 +135,8 @@ export class BulkJobTasks {
         if (result.halted) return stop('cancelled');
         for (const id of result.started) started.add(id);
       }
-      const startedExecutions = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).length + resumed.filter((e) => e.execution).length;
+      lastPage = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).map((e) => e.execution!.state.execution_id);
+      const startedExecutions = lastPage.length + resumed.filter((e) => e.execution).length;
       if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
       const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed));
       cursor = page.cursor;
@@ -145,6 +151,25 @@ export class BulkJobTasks {
       if (!recorded) return stop('cancelled');
     } while (cursor && Date.now() < deadline);
     return stop(cursor ? 'more' : 'done');
+  }
+
+  /**
+   * Whether the org's admission queue is full. Executions the runner wrote join that queue only
+   * once the dispatcher has seen them (their first transition), so first the runner waits,
+   * within its budget, until it has seen every execution of the page it started last: the queue
+   * then never holds more than `maxWaiting` and about two pages of the job's executions.
+   */
+  private async backlogged(org: string, lastPage: readonly string[], deadline: number): Promise<boolean> {
+    const admission = this.deps.admission;
+    if (!admission) return false;
+    while (lastPage.length > 0) {
+      const states = await this.deps.executions.getStates(org, lastPage);
+      if (!states.some((s) => s.seq === 0)) break;
+      if (Date.now() >= deadline) return true;
+      await sleep(UNSEEN_POLL_MS);
+    }
+    const maxWaiting = this.deps.maxWaiting ?? 100;
+    return (await admission.waiting(org, ORG_QUEUE, maxWaiting)) >= maxWaiting;
   }
 
   /**

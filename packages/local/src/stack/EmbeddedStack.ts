@@ -93,6 +93,8 @@ export interface EmbeddedBulkOptions {
   monitorIntervalMs?: number;
   /** pause before a crashed step is retried (default 100 ms) */
   retryDelayMs?: number;
+  /** the runner starts no new page while this many of the org's executions wait for a slot (default 100) */
+  maxWaiting?: number;
   /** test seam: runs before each chunk; throwing simulates a crashed batch step */
   beforeChunk?: (job: BulkJob, chunkIndex: number) => void | Promise<void>;
 }
@@ -131,6 +133,8 @@ export class EmbeddedStack {
       executions: DynamoExecutionStore;
       entities: DynamoEntityStore;
       config: DynamoConfigStore;
+      /** the org slots, entity locks and their wait queues */
+      admission: DynamoAdmissionStore;
     },
     readonly ingress: SqsEventIngress,
     readonly bus: LocalEventBus,
@@ -177,6 +181,7 @@ export class EmbeddedStack {
         executions: new DynamoExecutionStore(db, tables.executions, meter),
         entities: new DynamoEntityStore(db, tables.entities, clock),
         config: new DynamoConfigStore(db, tables.control),
+        admission: new DynamoAdmissionStore(db, tables.control),
       };
       const ingress = new SqsEventIngress(sqs, queues.queue.url);
       const deadLetters = new SqsDeadLetterSink(sqs, queues.dlq!.url);
@@ -207,7 +212,7 @@ export class EmbeddedStack {
       const limits = guardSettings(options.guards);
       const dispatcher = new Dispatcher({
         executions: stores.executions,
-        admission: new Admission(new DynamoAdmissionStore(db, tables.control), { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
+        admission: new Admission(stores.admission, { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
         publisher,
         clock,
         logger,
@@ -216,7 +221,7 @@ export class EmbeddedStack {
       });
       const worker = new WorkerRunner({ executions: stores.executions, handlers: registry, clock, logger, ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}) });
       const sweeper = new Sweeper({ executions: stores.executions, dispatcher, clock, logger });
-      const bulk = createBulk({ db, tables, stores, guards: new DynamoGuardStore(db, tables.control), admission: new DynamoAdmissionStore(db, tables.control), clock, logger, prefix, options: options.bulk ?? {} });
+      const bulk = createBulk({ db, tables, stores, guards: new DynamoGuardStore(db, tables.control), admission: stores.admission, clock, logger, prefix, options: options.bulk ?? {} });
 
       const workerHandler = createWorkerHandler(worker, (m, extra) => logger.warn(m, extra as Record<string, unknown>));
       for (const route of [...workerRoutes(registry.types()), fallbackRoute(registry.types())]) {
@@ -367,6 +372,7 @@ function createBulk(input: {
     logger: input.logger,
     batchBudgetMs: options.batchBudgetMs ?? 10_000,
     ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    ...(options.maxWaiting ? { maxWaiting: options.maxWaiting } : {}),
     ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}),
   });
   const retryMs = options.retryDelayMs ?? 100;
