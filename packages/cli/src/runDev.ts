@@ -63,6 +63,9 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
   };
   const stack = await EmbeddedStack.start({
     logger,
+    // Lambda's pace on a quiet stream: DynamoDB Local answers each read in time that grows with
+    // the stream, so a long-running install polling faster spends its CPU on idle reads
+    pollIntervalMs: 250,
     onTransition: (state, decision) => {
       const line = describeTransition(state, decision);
       if (!line) return;
