@@ -2,23 +2,12 @@ import { NonRetryableError } from '@autoflow/core';
 import { type ApiServices, type BulkJob, type BulkJobDocument, bulkExecutionId, createApiServices } from '@autoflow/engine';
 import type { EmbeddedStack } from '@autoflow/local';
 import { saveFlow } from './support/flows';
+import { bulkJobEnded, contracts, repriceFlow } from './support/bulkJobs';
 import { useEmbeddedStack } from './support/useEmbeddedStack';
 import { waitFor } from './support/waitFor';
 
 /** Per-test fault injection: runs before every chunk a batch step writes. */
 let beforeChunk: (job: BulkJob, chunk: number) => void | Promise<void> = () => undefined;
-
-const contracts = (org: string, n: number, extra: (i: number) => Record<string, unknown> = () => ({})) =>
-  Array.from({ length: n }, (_, i) => ({ _id: `${org}-c-${String(i).padStart(4, '0')}`, _schema: 'contract', price: i, ...extra(i) }));
-
-const reprice = (actionType = 'noop', extra: Record<string, unknown> = {}) => ({
-  flow_name: 'reprice contracts',
-  triggers: [{ id: 'manual', type: 'entity_manual', configuration: { schema: 'contract' } }],
-  actions: [{ id: 'a1', type: actionType, name: 'reprice', config: {} }],
-  ...extra,
-});
-
-const FINAL_JOB = ['finished', 'failed', 'cancelled'];
 
 describe('bulk jobs on the embedded stack', () => {
   const env = useEmbeddedStack({
@@ -41,11 +30,7 @@ describe('bulk jobs on the embedded stack', () => {
     beforeChunk = () => undefined;
   });
 
-  const finished = (caller: { org_id: string }, jobId: string, timeoutMs = 150_000): Promise<BulkJobDocument> =>
-    waitFor(`bulk job ${jobId} to end`, async () => {
-      const job = await services.bulkJobs!.get(caller, jobId, { size: 1 });
-      return FINAL_JOB.includes(job.status) ? job : undefined;
-    }, timeoutMs, 200);
+  const finished = (caller: { org_id: string }, jobId: string): Promise<BulkJobDocument> => bulkJobEnded(services.bulkJobs!, caller, jobId);
 
   /** Every execution of the org (the tests give each org one job). */
   const executionsOf = async (stack: EmbeddedStack, org: string) => {
@@ -65,7 +50,7 @@ describe('bulk jobs on the embedded stack', () => {
     const caller = { org_id: org, subject: 'ops' };
     const entities = contracts(org, 250);
     await stack.stores.entities.importMany(org, entities);
-    const flow = await saveFlow(stack, org, reprice());
+    const flow = await saveFlow(stack, org, repriceFlow());
     let calls = 0;
     const crashes: number[] = [];
     // crash on the 3rd chunk (20 entities started, page half done) and on the 14th (second page)
@@ -97,7 +82,7 @@ describe('bulk jobs on the embedded stack', () => {
     const org = 'bulk-cancel';
     const caller = { org_id: org, subject: 'ops' };
     await stack.stores.entities.importMany(org, contracts(org, 600));
-    const flow = await saveFlow(stack, org, reprice());
+    const flow = await saveFlow(stack, org, repriceFlow());
     // slow the runner down so there is a "mid-run" to cancel in
     beforeChunk = () => new Promise((resolve) => setTimeout(resolve, 40));
 
@@ -125,7 +110,7 @@ describe('bulk jobs on the embedded stack', () => {
     const org = 'bulk-report';
     const caller = { org_id: org, subject: 'ops' };
     await stack.stores.entities.importMany(org, [...contracts(org, 20), { _id: `${org}-o-1`, _schema: 'order' }]);
-    const flow = await saveFlow(stack, org, reprice('picky'));
+    const flow = await saveFlow(stack, org, repriceFlow('picky'));
     const refs = [
       ...contracts(org, 20).map((e) => ({ entity_id: e._id, entity_schema: 'contract' })),
       { entity_id: `${org}-o-1`, entity_schema: 'order' },
@@ -162,7 +147,7 @@ describe('bulk jobs on the embedded stack', () => {
     const org = 'bulk-paced';
     const caller = { org_id: org, subject: 'ops' };
     await stack.stores.entities.importMany(org, contracts(org, 12));
-    const flow = await saveFlow(stack, org, reprice('noop', { max_executions: { count: 5, window: 'PT2S' } }));
+    const flow = await saveFlow(stack, org, repriceFlow('noop', { max_executions: { count: 5, window: 'PT2S' } }));
 
     const job = await services.bulkJobs!.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
     await services.bulkJobs!.patch(caller, job.job_id, { action: 'APPROVE', task_token: job.task_token! });
@@ -185,7 +170,7 @@ describe('bulk jobs on the embedded stack', () => {
     const org = 'bulk-disabled';
     const caller = { org_id: org, subject: 'ops' };
     await stack.stores.entities.importMany(org, contracts(org, 300));
-    const flow = await saveFlow(stack, org, reprice());
+    const flow = await saveFlow(stack, org, repriceFlow());
     beforeChunk = () => new Promise((resolve) => setTimeout(resolve, 40));
 
     const job = await services.bulkJobs!.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
@@ -204,7 +189,7 @@ describe('bulk jobs on the embedded stack', () => {
     const org = 'bulk-approval';
     const caller = { org_id: org, subject: 'ops' };
     await stack.stores.entities.importMany(org, contracts(org, 5));
-    const flow = await saveFlow(stack, org, reprice());
+    const flow = await saveFlow(stack, org, repriceFlow());
     const job = await services.bulkJobs!.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
 
     await new Promise((resolve) => setTimeout(resolve, 1_500));

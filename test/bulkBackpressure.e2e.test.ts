@@ -1,7 +1,7 @@
 import { BulkJobService, ORG_QUEUE } from '@autoflow/engine';
+import { bulkJobEnded, contracts, repriceFlow } from './support/bulkJobs';
 import { saveFlow } from './support/flows';
 import { useEmbeddedStack } from './support/useEmbeddedStack';
-import { waitFor } from './support/waitFor';
 
 const ENTITIES = 200;
 const PAGE = 20;
@@ -19,16 +19,8 @@ describe('a bulk job feeds its org as executions can run', () => {
     const { stack } = env;
     const org = 'bulk-backpressure';
     const caller = { org_id: org, subject: 'test' };
-    await stack.stores.entities.importMany(
-      org,
-      Array.from({ length: ENTITIES }, (_, i) => ({ _id: `${org}-c-${String(i).padStart(4, '0')}`, _schema: 'contract', price: i })),
-    );
-    const flow = await saveFlow(stack, org, {
-      flow_name: 'reprice contracts',
-      triggers: [{ id: 'manual', type: 'entity_manual', configuration: { schema: 'contract' } }],
-      actions: [{ id: 'a1', type: 'noop', name: 'reprice', config: {} }],
-      max_executions: { count: 10_000, window: 'PT1H' },
-    });
+    await stack.stores.entities.importMany(org, contracts(org, ENTITIES));
+    const flow = await saveFlow(stack, org, repriceFlow('noop', { max_executions: { count: 10_000, window: 'PT1H' } }));
     const jobs = new BulkJobService({ ...stack.bulk, flows: stack.stores.flows, executions: stack.stores.executions, clock: stack.clock, pageSize: PAGE });
     const job = await jobs.create(caller, { flow_id: flow.id, entities_filter: [{ term: { _schema: 'contract' } }] });
 
@@ -41,15 +33,7 @@ describe('a bulk job feeds its org as executions can run', () => {
       }
     })();
     await jobs.patch(caller, job.job_id, { action: 'APPROVE', task_token: job.task_token! });
-    const done = await waitFor(
-      'the bulk job to end',
-      async () => {
-        const current = await jobs.get(caller, job.job_id, { size: 1 });
-        return ['finished', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
-      },
-      150_000,
-      200,
-    );
+    const done = await bulkJobEnded(jobs, caller, job.job_id);
     sampling = false;
     await sampler;
 

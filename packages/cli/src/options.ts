@@ -29,19 +29,20 @@ export const parseDuration = (value: string): number => {
   return n;
 };
 
-/** `NAME=VALUE` for `--var`, collected into a record. */
-export const collectVar = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
-  const eq = value.indexOf('=');
-  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value.slice(0, eq))) throw new InvalidArgumentError('must be NAME=VALUE, e.g. DEV_URL=http://127.0.0.1:4870');
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-};
+/** A repeatable `KEY=VALUE` option collected into a record; `isKey` says which keys it takes. */
+const pairCollector =
+  (isKey: (key: string) => boolean, usage: string) =>
+  (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || !isKey(value.slice(0, eq))) throw new InvalidArgumentError(usage);
+    return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+  };
 
-/** `KEY=VALUE` for `--context`: any non-empty key (trigger context keys are free text), collected into a record. */
-export const collectContext = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
-  const eq = value.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError('must be KEY=VALUE, e.g. campaign=spring-2026');
-  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
-};
+/** `NAME=VALUE` for `--var`. */
+export const collectVar = pairCollector((key) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(key), 'must be NAME=VALUE, e.g. DEV_URL=http://127.0.0.1:4870');
+
+/** `KEY=VALUE` for `--context`: any non-empty key (trigger context keys are free text). */
+export const collectContext = pairCollector(() => true, 'must be KEY=VALUE, e.g. campaign=spring-2026');
 
 export const parseMilliseconds = (value: string): number => {
   const n = Number(value);

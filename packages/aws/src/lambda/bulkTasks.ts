@@ -1,4 +1,3 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { BulkJobTasks, systemClock } from '@autoflow/engine';
 import type { Context } from 'aws-lambda';
 import { BulkTasksEnvSchema, loadLambdaConfig } from '../config/LambdaEnv';
@@ -10,7 +9,7 @@ import { DynamoFlowStore } from '../dynamodb/DynamoFlowStore';
 import { DynamoAdmissionStore } from '../dynamodb/DynamoAdmissionStore';
 import { DynamoGuardStore } from '../dynamodb/DynamoGuardStore';
 import { createBulkTasksHandler } from '../handlers/bulkTasksHandler';
-import { StepFunctionsBulkJobMachine } from '../stepfunctions/StepFunctionsBulkJobMachine';
+import { stepFunctionsBulkJobMachine } from '../stepfunctions/StepFunctionsBulkJobMachine';
 import { type EntryOptions, entryLogger, perContainer, withContext } from './lambdaRuntime';
 
 /**
@@ -34,7 +33,7 @@ export function createBulkTasksLambda(options: EntryOptions = {}) {
       guards: new DynamoGuardStore(db, config.controlTable),
       admission: new DynamoAdmissionStore(db, config.controlTable),
       // answers the approval step with its task token; never starts an execution
-      machine: new StepFunctionsBulkJobMachine(new SFNClient({})),
+      machine: stepFunctionsBulkJobMachine(),
       clock: systemClock,
       logger,
       batchBudgetMs: config.batchBudgetMs,

@@ -105,17 +105,16 @@ export class Dispatcher {
         return 'none';
       case 'dispatch': {
         let next = decision.next;
+        let wake: string[] = [];
         if (admission && !state.held) {
           const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
           if (!result.granted) return this.wait(state, result.waiting_for);
           next = { ...next, held: true };
-          this.deps.onTransition?.(state, decision);
-          await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
-          await this.wake(state.org_id, result.wake);
-          return 'dispatched';
+          wake = result.wake;
         }
         this.deps.onTransition?.(state, decision);
         await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
+        await this.wake(state.org_id, wake);
         return 'dispatched';
       }
       case 'write': {
