@@ -38,11 +38,34 @@ export interface ActionSlot {
   at?: number;
   /** ended at (epoch ms) */
   end?: number;
-  /** next retry due (epoch ms) when s = scheduled */
+  /** next retry due (epoch ms) when s = scheduled for a retry */
   ra?: number;
+  /**
+   * what a `scheduled` slot waits for: a retry back-off, a delay (`schedules[]`), a wait step's
+   * event or timeout, or the action's send window
+   */
+  k?: TimerKind;
+  /** scheduled at (epoch ms): when a delay, wait timeout or send window is due */
+  sa?: number;
+  /**
+   * fencing token of the slot's timer: the `seq` of the state write that armed it. A timer that
+   * fires carries it; one that finds another value (or no longer a scheduled slot) is a no-op.
+   */
+  ts?: number;
+  /** the slot's delay (its own or its condition block's) has passed: it is not armed again */
+  sd?: 1;
   /** short reason: skip reason or error code */
   why?: string;
 }
+
+/** What a timer wakes an execution for. */
+export const TimerKind = {
+  retry: 'retry',
+  delay: 'delay',
+  wait: 'wait',
+  window: 'window',
+} as const;
+export type TimerKind = (typeof TimerKind)[keyof typeof TimerKind];
 
 export interface ExecutionState {
   org_id: string;

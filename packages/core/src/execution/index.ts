@@ -1,2 +1,3 @@
 export * from './ExecutionState';
 export * from './transitions';
+export * from './timers';

@@ -13,7 +13,7 @@ import {
 } from '@autoflow/core';
 import { planOf } from '../executions/planOf';
 import type { Admission } from './Admission';
-import type { Clock, DispatchPublisher, ExecutionRecord, ExecutionStore, Logger } from '../ports';
+import type { Clock, DispatchPublisher, ExecutionRecord, ExecutionStore, Logger, Timer, TimerService } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface DispatcherDeps {
@@ -21,6 +21,8 @@ export interface DispatcherDeps {
   /** org slots and entity locks; without it, executions run without admission control */
   admission?: Admission;
   publisher: DispatchPublisher;
+  /** where scheduled slots wait (retries, delays, wait timeouts, send windows) */
+  timers?: TimerService;
   clock: Clock;
   random?: () => number;
   logger?: Logger;
@@ -28,7 +30,7 @@ export interface DispatcherDeps {
   onTransition?: (state: ExecutionState, decision: Decision) => void;
 }
 
-export type DispatchOutcome = 'dispatched' | 'written' | 'waiting' | 'released' | 'none' | 'conflict' | 'missing';
+export type DispatchOutcome = 'dispatched' | 'written' | 'waiting' | 'released' | 'none' | 'conflict' | 'missing' | 'early';
 
 /** A pending execution is normally woken by a release; the sweeper re-checks it after this. */
 const PENDING_LEASE_MS = 5 * 60_000;
@@ -61,6 +63,15 @@ export class Dispatcher {
     const record = await this.deps.executions.load(orgId, executionId);
     if (!record) return 'missing';
     return this.apply(record, onResult(record.state, planOf(record.flow), result, this.context(record)));
+  }
+
+  /**
+   * A timer fired. A timer fired early (the clock has not reached `due_at`) is `'early'`: the
+   * caller arms it again. A late, duplicated or cancelled timer changes nothing (`'none'`).
+   */
+  async onTimer(timer: Timer): Promise<DispatchOutcome> {
+    if (timer.due_at > this.deps.clock.now()) return 'early';
+    return this.onLeaseExpired(timer.org_id, timer.execution_id);
   }
 
   /** The sweeper found the execution's lease expired. */
