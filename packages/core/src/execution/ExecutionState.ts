@@ -54,6 +54,8 @@ export interface ActionSlot {
   ts?: number;
   /** the slot's delay (its own or its condition block's) has passed: it is not armed again */
   sd?: 1;
+  /** failed, and allow_failure (the action's or its condition block's) let the execution go on */
+  af?: 1;
   /** short reason: skip reason or error code */
   why?: string;
 }
@@ -96,6 +98,20 @@ export interface PlanAction {
   allow_failure?: boolean;
   retry: RetryPolicy;
   timeout_ms: number;
+  /** the schedule the action waits for: its own `schedule_id`, else its condition block's */
+  schedule_id?: string;
+  /** its condition is BEFORE_SCHEDULE: checked before the schedule is armed, not again when it fires */
+  check_first?: true;
+  /** set when the schedule is the condition block's: the block's actions wait and fail together */
+  block?: {
+    condition_id: string;
+    /** the condition's allow_failure: a block that cannot be scheduled is cancelled, the execution goes on */
+    allow_failure?: true;
+  };
+  /** the action has a send window (the engine computes when it opens) */
+  send_window?: true;
+  /** a wait step (run by the engine, no worker): its timeout as an ISO 8601 duration, and whether an event can end it */
+  wait?: { timeout: string; event: boolean };
 }
 
 /** What the state machine needs from the flow; stored with the execution, immutable. */
@@ -152,3 +168,10 @@ export type Decision =
 
 export const dispatchIdOf = (executionId: string, index: number, attempt: number): string =>
   `${executionId}.${index}.${attempt}`;
+
+/**
+ * What a fired timer leads to: a decision, or, for a wait step that timed out, a result the
+ * engine stores like a worker's (first writer wins: the matching event and the timeout race
+ * for the same result item) and whose record then drives `onResult`.
+ */
+export type TimerDecision = Decision | { kind: 'complete'; result: ActionResult };

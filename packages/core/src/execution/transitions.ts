@@ -13,9 +13,15 @@ import {
   type ExecutionPlan,
   type ExecutionState,
   type Status,
+  type TimerDecision,
+  type TimerKind,
   dispatchIdOf,
   isFinal,
 } from './ExecutionState';
+import type { TimerSpec } from './timers';
+
+/** When a schedule fires, or why it cannot be computed. */
+export type FireTime = { ok: true; at: number } | { ok: false; reason: string };
 
 export interface DecideContext {
   now: number;
@@ -26,7 +32,26 @@ export interface DecideContext {
   leaseGraceMs?: number;
   /** how long a freshly created or woken execution may wait for the dispatcher */
   idleLeaseMs?: number;
+  /** when the schedule of the action at `index` fires (its own, else its condition block's) */
+  fireTimeOf?: (index: number) => FireTime;
+  /** the first minute at or after `now` at which the send window of the action at `index` is open */
+  windowOpensAt?: (index: number) => number;
+  /** `from` plus an ISO 8601 duration, calendar units in UTC */
+  addDuration?: (from: number, duration: string) => number;
 }
+
+/** Error code of a schedule that cannot be computed or whose fire time has passed (epilot's). */
+export const INVALID_SCHEDULE_CONFIG = 'INVALID_SCHEDULE_CONFIG';
+/**
+ * A fire time this far in the past still runs now rather than failing: timers are precise to
+ * about a minute, and a trigger-relative delay of zero is always a few milliseconds late.
+ */
+export const PAST_FIRE_TOLERANCE_MS = 60_000;
+/**
+ * A state waiting on a timer is out of the sweeper's view; its lease says when it would be
+ * overdue should it ever come back into view (a timer that is lost, not late).
+ */
+export const TIMER_GRACE_MS = 15 * 60_000;
 
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_IDLE_LEASE_MS = 60_000;
@@ -40,7 +65,11 @@ function bump(state: ExecutionState, now: number, acts: ActionSlot[], patch: Par
   return { ...state, ...patch, acts, seq: state.seq + 1, updated_at: now };
 }
 
-/** Finds the next action to run from `from`, skipping actions whose condition is false. */
+/**
+ * Finds the next action to run from `from`: arms its delay (`schedules[]`) unless it has passed,
+ * skips it when its condition is false, waits for its send window, starts a wait step, or
+ * dispatches it. A slot that waits gets a fencing token (`ts`): the seq this decision writes.
+ */
 export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideContext, from: number, acts: ActionSlot[] = state.acts.map((a) => ({ ...a }))): Decision {
   const stopAfter = state.stop_after;
   for (let i = from; i < acts.length; i++) {
@@ -49,16 +78,41 @@ export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideC
     if (stopAfter !== undefined && i > stopAfter) break;
     const action = plan.actions[i];
     if (!action) throw new Error(`plan has no action at index ${i}`);
-    if (action.condition_id) {
+    const checkFirst = action.check_first === true;
+    if (action.condition_id && (checkFirst ? slot.sd === undefined : action.schedule_id === undefined || slot.sd !== undefined)) {
       const outcome = ctx.evaluateCondition(action.condition_id);
       if (!outcome.result) {
         acts[i] = { ...slot, s: 'skipped', why: clip(outcome.reason), end: ctx.now };
         continue;
       }
     }
+    if (action.schedule_id !== undefined && slot.sd === undefined) {
+      const fire = ctx.fireTimeOf ? ctx.fireTimeOf(i) : ({ ok: false, reason: 'schedules cannot be computed here' } as const);
+      const problem = !fire.ok ? fire.reason : fire.at < ctx.now - PAST_FIRE_TOLERANCE_MS ? `fire time ${new Date(fire.at).toISOString()} has passed` : undefined;
+      if (problem !== undefined) {
+        const failed = failSchedule(state, plan, acts, i, `${INVALID_SCHEDULE_CONFIG}: schedule ${action.schedule_id}: ${problem}`, ctx.now);
+        if (failed) return failed;
+        continue;
+      }
+      if (fire.ok && fire.at > ctx.now) return wait(state, acts, i, 'delay', fire.at, ctx.now, { status: 'scheduled', cur: i });
+      acts[i] = { ...acts[i]!, sd: 1 };
+      // AFTER_SCHEDULE: the condition is checked now that the (already due) schedule passed.
+      if (action.condition_id && !checkFirst) {
+        i--;
+        continue;
+      }
+    }
+    if (action.send_window && ctx.windowOpensAt) {
+      const opens = ctx.windowOpensAt(i);
+      if (opens > ctx.now) return wait(state, acts, i, 'window', opens, ctx.now, { status: 'scheduled', cur: i });
+    }
     const attempt = slot.n + 1;
-    acts[i] = { ...slot, s: 'in_progress', n: attempt, at: ctx.now, ...{ end: undefined, ra: undefined, why: undefined } };
-    stripUndefined(acts[i]!);
+    if (action.wait) {
+      const add = ctx.addDuration ?? ((at: number) => at);
+      acts[i] = { ...clean(acts[i]!), n: attempt, at: ctx.now };
+      return wait(state, acts, i, 'wait', add(ctx.now, action.wait.timeout), ctx.now, { status: 'scheduled', cur: i });
+    }
+    acts[i] = { ...clean(acts[i]!), s: 'in_progress', n: attempt, at: ctx.now };
     const next = bump(state, ctx.now, acts, {
       status: 'in_progress',
       cur: i,
@@ -83,11 +137,54 @@ export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideC
   return finish(state, acts, ctx.now);
 }
 
+/** The slot without what a previous wait or attempt left on it (its delay having passed stays). */
+function clean(slot: ActionSlot): ActionSlot {
+  const { end: _end, ra: _ra, why: _why, k: _k, sa: _sa, ts: _ts, af: _af, ...rest } = slot;
+  return rest;
+}
+
+/** The slot at `index` waits on a timer; the execution releases its slot and lock meanwhile. */
+function wait(state: ExecutionState, acts: ActionSlot[], index: number, kind: TimerKind, due: number, now: number, patch: Partial<ExecutionState>): Decision {
+  const slot = acts[index]!;
+  const token = state.seq + 1;
+  acts[index] =
+    kind === 'retry'
+      ? { ...slot, s: 'scheduled', k: kind, ra: due, ts: token }
+      : { ...slot, s: 'scheduled', k: kind, sa: due, ts: token };
+  return { kind: 'write', next: bump(state, now, acts, { ...patch, lease_until: due + TIMER_GRACE_MS }), expect_seq: state.seq };
+}
+
+/**
+ * A schedule that cannot be computed (or has passed) fails its action with
+ * INVALID_SCHEDULE_CONFIG. A condition block's schedule with the condition's allow_failure
+ * cancels the block's actions and goes on; an action's allow_failure lets it fail and go on;
+ * otherwise the execution fails. Returns the decision when the execution stops here.
+ */
+function failSchedule(state: ExecutionState, plan: ExecutionPlan, acts: ActionSlot[], index: number, reason: string, now: number): Decision | undefined {
+  const action = plan.actions[index]!;
+  const why = clip(reason);
+  if (action.block?.allow_failure) {
+    plan.actions.forEach((a, j) => {
+      if (j >= index && a.block?.condition_id === action.block!.condition_id && acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, s: 'cancelled', why, end: now };
+    });
+    return undefined;
+  }
+  if (action.allow_failure) {
+    acts[index] = { ...acts[index]!, s: 'failed', why, af: 1, end: now };
+    return undefined;
+  }
+  acts[index] = { ...acts[index]!, s: 'failed', why, end: now };
+  for (let j = index + 1; j < acts.length; j++) {
+    if (acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, s: 'skipped', why: `execution failed at ${action.id}` };
+  }
+  return { kind: 'write', next: bump(state, now, acts, { status: 'failed' }), expect_seq: state.seq };
+}
+
 /** Closes the execution: failed if any action failed without allow_failure, else success. */
 function finish(state: ExecutionState, acts: ActionSlot[], now: number): Decision {
   // An action left pending here was beyond stop_after (RETRY_AND_STOP): it is skipped.
   const closed = acts.map((a) => (a.s === 'pending' ? { ...a, s: 'skipped' as Status, why: a.why ?? 'not run (retry and stop)' } : a));
-  const failed = closed.some((a) => a.s === 'failed' && a.why !== ALLOWED_FAILURE);
+  const failed = closed.some((a) => a.s === 'failed' && a.af === undefined && a.why !== ALLOWED_FAILURE);
   const next = bump(state, now, closed, { status: failed ? 'failed' : 'success' });
   delete next.stop_after;
   return { kind: 'write', next, expect_seq: state.seq };
@@ -107,7 +204,7 @@ function stripUndefined(o: object): void {
 export function onStateChanged(state: ExecutionState, plan: ExecutionPlan, ctx: DecideContext): Decision {
   if (isFinal(state.status)) return { kind: 'none', reason: `execution is ${state.status}` };
   if (state.status === 'paused') return { kind: 'none', reason: 'execution is paused' };
-  const busy = state.acts.findIndex((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
+  const busy = state.acts.findIndex(isBusySlot);
   if (busy !== -1) return { kind: 'none', reason: `action ${plan.actions[busy]?.id} is ${state.acts[busy]!.s}` };
   const first = state.acts.findIndex((a) => a.s === 'pending');
   return advance(state, plan, ctx, first === -1 ? state.acts.length : first);
@@ -117,12 +214,13 @@ export function onStateChanged(state: ExecutionState, plan: ExecutionPlan, ctx: 
 export function onResult(state: ExecutionState, plan: ExecutionPlan, result: ActionResult, ctx: DecideContext): Decision {
   const slot = state.acts[result.index];
   if (isFinal(state.status)) return { kind: 'none', reason: `execution is ${state.status}` };
-  if (!slot || state.cur !== result.index || slot.s !== 'in_progress' || slot.n !== result.attempt) {
+  const waiting = slot?.s === 'scheduled' && slot.k === 'wait';
+  if (!slot || state.cur !== result.index || !(slot.s === 'in_progress' || waiting) || slot.n !== result.attempt) {
     return { kind: 'none', reason: 'stale result' };
   }
   const acts = state.acts.map((a) => ({ ...a }));
   if (result.status === 'success') {
-    acts[result.index] = { ...slot, s: 'success', end: result.ended_at };
+    acts[result.index] = { ...clean(slot), s: 'success', end: result.ended_at };
     if (result.effect === 'cancel_execution') {
       return cancel({ ...state, acts }, ctx.now, `cancelled by action ${result.action_id}`);
     }
@@ -146,9 +244,8 @@ function onFailure(state: ExecutionState, plan: ExecutionPlan, index: number, er
     random: ctx.random,
   });
   if (decision.retry) {
-    const due = ctx.now + decision.delayMs;
-    acts[index] = { ...slot, s: 'scheduled', ra: due, end: endedAt, why: clip(error.code) };
-    return { kind: 'write', next: bump(state, ctx.now, acts, { lease_until: due }), expect_seq: state.seq };
+    acts[index] = { ...slot, end: endedAt, why: clip(error.code) };
+    return wait(state, acts, index, 'retry', ctx.now + decision.delayMs, ctx.now, {});
   }
   if (action.allow_failure) {
     acts[index] = { ...slot, s: 'failed', end: endedAt, why: ALLOWED_FAILURE };
@@ -177,10 +274,11 @@ export function onSweep(state: ExecutionState, plan: ExecutionPlan, input: Sweep
   const scheduled = state.acts.findIndex((a) => a.s === 'scheduled');
   if (scheduled !== -1) {
     const slot = state.acts[scheduled]!;
-    if ((slot.ra ?? 0) > ctx.now) return { kind: 'none', reason: 'retry not due' };
-    const acts = state.acts.map((a) => ({ ...a }));
-    acts[scheduled] = { ...slot, s: 'pending' };
-    return advance(state, plan, ctx, scheduled, acts);
+    const due = slot.k === 'retry' || slot.k === undefined ? slot.ra : slot.sa;
+    if ((due ?? 0) > ctx.now) return { kind: 'none', reason: 'timer not due' };
+    const fired = fire(state, plan, scheduled, ctx);
+    // A wait step's timeout is a result only the dispatcher can store: re-drive it through the timer.
+    return fired.kind === 'complete' ? { kind: 'none', reason: 'wait step timed out; its timer completes it' } : fired;
   }
   const running = state.acts.findIndex((a) => a.s === 'in_progress');
   if (running !== -1) {
@@ -196,6 +294,77 @@ export function onSweep(state: ExecutionState, plan: ExecutionPlan, input: Sweep
     next: bump(state, ctx.now, state.acts, { lease_until: ctx.now + (ctx.idleLeaseMs ?? DEFAULT_IDLE_LEASE_MS) }),
     expect_seq: state.seq,
   };
+}
+
+/**
+ * A timer fired. A late, duplicated or cancelled timer (the slot no longer waits, or waits with
+ * another fencing token) changes nothing. A retry or send window runs the action; a delay marks
+ * its action (and the rest of its condition block) as past the schedule and runs it; a wait
+ * step's timeout ends it with `outcome: timeout`.
+ */
+export function onTimer(state: ExecutionState, plan: ExecutionPlan, timer: Pick<TimerSpec, 'index' | 'seq'>, ctx: DecideContext): TimerDecision {
+  if (isFinal(state.status)) return { kind: 'none', reason: `execution is ${state.status}` };
+  const slot = state.acts[timer.index];
+  if (!slot || slot.s !== 'scheduled' || slot.ts !== timer.seq) return { kind: 'none', reason: 'stale timer' };
+  return fire(state, plan, timer.index, ctx);
+}
+
+function fire(state: ExecutionState, plan: ExecutionPlan, index: number, ctx: DecideContext): TimerDecision {
+  const slot = state.acts[index]!;
+  const action = plan.actions[index]!;
+  if (slot.k === 'wait') {
+    const started = slot.at ?? ctx.now;
+    return {
+      kind: 'complete',
+      result: {
+        index,
+        action_id: action.id,
+        attempt: slot.n,
+        status: 'success',
+        started_at: started,
+        ended_at: ctx.now,
+        outputs: { outcome: 'timeout', waited_ms: ctx.now - started },
+      },
+    };
+  }
+  const acts = state.acts.map((a) => ({ ...a }));
+  const { k: _k, ts: _ts, ...rest } = slot;
+  acts[index] = { ...rest, s: 'pending' };
+  if (slot.k === 'delay') {
+    acts[index]!.sd = 1;
+    const block = action.block?.condition_id;
+    if (block !== undefined) {
+      plan.actions.forEach((a, j) => {
+        if (j > index && a.block?.condition_id === block && acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, sd: 1 };
+      });
+    }
+  }
+  return advance(state, plan, ctx, index, acts);
+}
+
+/**
+ * epilot `cancelSchedule`: the actions waiting for the schedule (the armed one and the rest of
+ * its condition block) are skipped with the reason, and the execution goes on with the next
+ * action. Nothing waits for the schedule (never armed, already fired, cancelled before): not ok.
+ */
+export function cancelSchedule(
+  state: ExecutionState,
+  plan: ExecutionPlan,
+  scheduleId: string,
+  now: number,
+  reason = `schedule ${scheduleId} was cancelled`,
+): { ok: true; decision: Extract<Decision, { kind: 'write' }> } | { ok: false; reason: string } {
+  if (isFinal(state.status)) return { ok: false, reason: `execution is ${state.status}` };
+  const armed = state.acts.findIndex((a, i) => a.s === 'scheduled' && a.k === 'delay' && plan.actions[i]?.schedule_id === scheduleId);
+  if (armed === -1) return { ok: false, reason: `no action of the execution waits for schedule ${scheduleId}` };
+  const why = clip(reason);
+  const block = plan.actions[armed]!.block?.condition_id;
+  const acts = state.acts.map((a, i) => {
+    const waits = i === armed || (block !== undefined && i > armed && a.s === 'pending' && a.sd === undefined && plan.actions[i]?.block?.condition_id === block);
+    return waits ? { ...clean(a), s: 'skipped' as Status, why, end: now } : { ...a };
+  });
+  const next = bump(state, now, acts, { status: 'in_progress', lease_until: now + DEFAULT_IDLE_LEASE_MS });
+  return { ok: true, decision: { kind: 'write', next, expect_seq: state.seq } };
 }
 
 /** Cancels a running execution; pending and scheduled actions become cancelled. */
@@ -255,10 +424,9 @@ export function retrigger(
   if (state.status === 'cancelled' || state.status === 'hot') {
     return { ok: false, reason: `execution is ${state.status}` };
   }
-  const reopen = (a: ActionSlot): ActionSlot => {
-    const { ra: _ra, why: _why, end: _end, ...rest } = a;
-    return { ...rest, s: 'pending', n0: a.n };
-  };
+  // A delay that already passed is not waited for again (RETRY_ALL_PARENT_CONDITION_ACTIONS
+  // re-evaluates the block without a second wait).
+  const reopen = (a: ActionSlot): ActionSlot => ({ ...clean(a), s: 'pending', n0: a.n });
   const acts = state.acts.map((a) => ({ ...a }));
   const conditionId = plan.actions[index]?.condition_id;
   const sameBlock = (i: number): boolean =>
@@ -279,6 +447,9 @@ export function retrigger(
   else delete next.stop_after;
   return { ok: true, decision: { kind: 'write', next, expect_seq: state.seq } };
 }
+
+/** An action slot that is running or waiting: nothing else of its execution may start meanwhile. */
+export const isBusySlot = (a: ActionSlot): boolean => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused';
 
 /** A brand-new execution's state: every action pending, waiting for the dispatcher. */
 export function initialState(input: {

@@ -1,4 +1,4 @@
-import { type ExecutionState, initialState, onResult, onStateChanged, onSweep, type Status } from '../../src/execution';
+import { type Decision, type ExecutionState, initialState, onResult, onStateChanged, onSweep, onTimer, type Status, TIMER_GRACE_MS } from '../../src/execution';
 import { action, asDispatch, asWrite, committed, ctxAt, failed, GRACE_MS, newExecution, planOf, policy, succeeded, T0, TIMEOUT_MS } from './fixtures';
 
 describe('onSweep', () => {
@@ -31,17 +31,34 @@ describe('onSweep', () => {
     const { state } = scheduled();
     const early: ExecutionState = { ...state, lease_until: T0 };
 
-    expect(onSweep(early, retrying, { kind: 'idle' }, ctxAt(T0 + 500))).toEqual({ kind: 'none', reason: 'retry not due' });
+    expect(onSweep(early, retrying, { kind: 'idle' }, ctxAt(T0 + 500))).toEqual({ kind: 'none', reason: 'timer not due' });
   });
 
-  it('dispatches the next attempt of a due retry', () => {
+  it('leaves a waiting retry to its timer until the timer would be overdue', () => {
     const { state } = scheduled();
     const due = state.acts[0]!.ra!;
 
-    const decision = asDispatch(onSweep(state, retrying, { kind: 'idle' }, ctxAt(due)));
-
     expect(due).toBe(T0 + 100 + 1_000);
-    expect(state.lease_until).toBe(due);
+    expect(state.lease_until).toBe(due + TIMER_GRACE_MS);
+    expect(onSweep(state, retrying, { kind: 'idle' }, ctxAt(due))).toEqual({ kind: 'none', reason: 'lease not expired' });
+  });
+
+  it('fires a retry whose timer was lost once the lease expired, as the timer would have', () => {
+    const { state } = scheduled();
+    const late = state.lease_until;
+
+    const decision = asDispatch(onSweep(state, retrying, { kind: 'idle' }, ctxAt(late)));
+
+    expect(decision).toEqual(onTimer(state, retrying, { index: 0, seq: state.acts[0]!.ts! }, ctxAt(late)));
+    expect(decision.dispatch).toMatchObject({ index: 0, attempt: 2 });
+  });
+
+  it('dispatches the next attempt when the retry timer fires', () => {
+    const { state } = scheduled();
+    const due = state.acts[0]!.ra!;
+
+    const decision = asDispatch(onTimer(state, retrying, { index: 0, seq: state.acts[0]!.ts! }, ctxAt(due)) as Decision);
+
     expect(decision.dispatch).toMatchObject({ index: 0, attempt: 2, dispatch_id: 'exec-1.0.2', expect_seq: state.seq });
     expect(decision.next.seq).toBe(state.seq + 1);
     expect(decision.next.acts[0]).toStrictEqual({ s: 'in_progress', n: 2, at: due });
@@ -50,12 +67,13 @@ describe('onSweep', () => {
 
   it('doubles the delay after the second failure and gives up after the third', () => {
     const { state } = scheduled();
-    const second = asDispatch(onSweep(state, retrying, { kind: 'idle' }, ctxAt(T0 + 1_100)));
+    const timer = (s: ExecutionState) => ({ index: 0, seq: s.acts[0]!.ts! });
+    const second = asDispatch(onTimer(state, retrying, timer(state), ctxAt(T0 + 1_100)) as Decision);
 
     const again = committed(onResult(second.next, retrying, failed(second.dispatch, T0 + 1_200), ctxAt(T0 + 1_200)));
     expect(again.acts[0]).toMatchObject({ s: 'scheduled', ra: T0 + 1_200 + 2_000 });
 
-    const third = asDispatch(onSweep(again, retrying, { kind: 'idle' }, ctxAt(T0 + 3_200)));
+    const third = asDispatch(onTimer(again, retrying, timer(again), ctxAt(T0 + 3_200)) as Decision);
     expect(third.dispatch.attempt).toBe(3);
 
     const done = asWrite(onResult(third.next, retrying, failed(third.dispatch, T0 + 3_300), ctxAt(T0 + 3_300)));

@@ -10,7 +10,9 @@ import {
   onResult,
   onStateChanged,
   onSweep,
+  onTimer,
   type PlanAction,
+  timersOf,
 } from '../../src/execution';
 import { action, ctxAt, failed, newExecution, planOf, policy, succeeded, T0 } from './fixtures';
 
@@ -48,7 +50,9 @@ const outcome: fc.Arbitrary<Outcome> = fc.oneof(
 type Step =
   | { kind: 'result'; back: number; outcome: Outcome; after: number }
   | { kind: 'sweep'; after: number; stored: { back: number; outcome: Outcome } | undefined }
-  | { kind: 'changed' };
+  | { kind: 'changed' }
+  /** the clock moves on and the execution's due timers fire; `stale` also fires an outdated copy */
+  | { kind: 'timer'; after: number; stale: boolean };
 
 const steps: fc.Arbitrary<Step[]> = fc.array(
   fc.oneof(
@@ -62,6 +66,7 @@ const steps: fc.Arbitrary<Step[]> = fc.array(
       }),
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'changed' as const }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('timer' as const), after: fc.nat({ max: 10_000 }), stale: fc.boolean() }) },
   ),
   { maxLength: 40 },
 );
@@ -112,6 +117,17 @@ function simulate(plan: ExecutionPlan, script: Step[]): ExecutionState {
   for (const step of script) {
     if (step.kind === 'changed') {
       apply(onStateChanged(state, plan, ctxAt(now, CONDITIONS)));
+    } else if (step.kind === 'timer') {
+      now += step.after;
+      for (const timer of timersOf(state)) {
+        if (step.stale) expect(onTimer(state, plan, { ...timer, seq: timer.seq - 1 }, ctxAt(now, CONDITIONS))).toEqual({ kind: 'none', reason: 'stale timer' });
+        if (timer.due_at > now) continue;
+        const decision = onTimer(state, plan, timer, ctxAt(now, CONDITIONS));
+        if (decision.kind === 'complete') throw new Error('no wait steps in these plans');
+        apply(decision);
+        // The same timer delivered twice: the second delivery changes nothing.
+        expect(onTimer(state, plan, timer, ctxAt(now, CONDITIONS)).kind).toBe('none');
+      }
     } else if (step.kind === 'result') {
       now += step.after;
       const dispatch = recent(step.back);
@@ -175,7 +191,7 @@ describe('execution transitions (properties)', () => {
         const script: Step[] = [];
         for (let i = 0; i < 30; i++) {
           script.push({ kind: 'result', back: 0, outcome: { ok: false, code: 'INTERNAL_ERROR', retryable: true }, after: 10 });
-          script.push({ kind: 'sweep', after: 10_000, stored: undefined });
+          script.push({ kind: 'timer', after: 10_000, stale: false });
         }
 
         const end = simulate(plan, script);

@@ -9,6 +9,7 @@ import {
   onResult,
   onStateChanged,
   type Status,
+  TIMER_GRACE_MS,
 } from '../../src/execution';
 import {
   action,
@@ -272,8 +273,9 @@ describe('onResult', () => {
       expect(decision.expect_seq).toBe(state.seq);
       expect(decision.next.status).toBe('in_progress');
       expect(decision.next.seq).toBe(state.seq + 1);
-      expect(decision.next.lease_until).toBe(now + 2_000);
-      expect(decision.next.acts[0]).toEqual({ s: 'scheduled', n: 1, at: T0, end: now - 5, ra: now + 2_000, why: 'TIMEOUT_ERROR' });
+      // The retry waits on a timer fenced by the seq this write commits; the lease only matters if the timer is lost.
+      expect(decision.next.lease_until).toBe(now + 2_000 + TIMER_GRACE_MS);
+      expect(decision.next.acts[0]).toEqual({ s: 'scheduled', n: 1, at: T0, end: now - 5, ra: now + 2_000, why: 'TIMEOUT_ERROR', k: 'retry', ts: state.seq + 1 });
       expect(decision.next.acts[1]!.s).toBe('pending');
     });
 
