@@ -3,3 +3,4 @@ export * from './pollers';
 export * from './bus';
 export * from './stack';
 export * from './stepfunctions';
+export * from './timers';

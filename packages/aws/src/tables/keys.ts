@@ -57,3 +57,15 @@ export const bulkKeys = {
   entityPrefix: 'ENT#',
   entity: (org: string, jobId: string, entityId: string) => ({ pk: bulkKeys.collection(org, jobId), sk: `ENT#${entityId}` }),
 };
+
+/**
+ * Durable timers of the embedded stack live in the control table: one small item per armed
+ * timer in the org's timer collection, deleted once it fired or was disarmed. The sort key is
+ * the timer's name (execution, slot, fencing seq), so arming twice writes the same item.
+ */
+export const timerKeys = {
+  collection: (org: string) => `ORG#${org}#TIMERS`,
+  /** every timer item's sort key begins with it (what the start-up scan filters on) */
+  prefix: 'TIMER#',
+  timer: (org: string, name: string) => ({ pk: timerKeys.collection(org), sk: `${timerKeys.prefix}${name}` }),
+};

@@ -191,6 +191,11 @@ export class LocalEventBus {
     return { FailedEntryCount: failed, Entries: results };
   }
 
+  /** Events waiting to be fanned out plus deliveries running or waiting to retry; 0 when idle. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
   /** Resolves when no event is waiting to be fanned out and no delivery is running or waiting to retry. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

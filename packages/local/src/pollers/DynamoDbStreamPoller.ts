@@ -115,6 +115,11 @@ export class DynamoDbStreamPoller {
   };
   private readonly progress = new Map<string, ShardProgress>();
   private readonly readers = new Set<Promise<void>>();
+  /** GetRecords calls started so far: their ordinals mark positions in time for `quietSince` */
+  private readsStarted = 0;
+  /** per shard being read: the ordinal of its latest answered GetRecords and whether it was empty */
+  private readonly lastRead = new Map<string, { ordinal: number; empty: boolean }>();
+  private delivering = 0;
   private abort: AbortController | undefined;
   private manager: Promise<void> | undefined;
   private wakeManager: (() => void) | undefined;
@@ -150,6 +155,30 @@ export class DynamoDbStreamPoller {
   /** A snapshot of the counters. */
   get counters(): Readonly<DynamoDbStreamPollerCounters> {
     return { ...this.stats };
+  }
+
+  /** Batches being delivered right now (retries and their pauses included). */
+  get inFlight(): number {
+    return this.delivering;
+  }
+
+  /** A point in the reading, for `quietSince`: nothing is read or called. */
+  readMark(): number {
+    return this.readsStarted;
+  }
+
+  /**
+   * True when no batch is being delivered and every shard being read has answered a GetRecords
+   * that started after `mark` with nothing: every record written before `mark` has been seen.
+   */
+  quietSince(mark: number): boolean {
+    if (this.delivering > 0) return false;
+    for (const [shardId, state] of this.progress) {
+      if (state !== 'reading') continue;
+      const last = this.lastRead.get(shardId);
+      if (!last || !last.empty || last.ordinal <= mark) return false;
+    }
+    return true;
   }
 
   /**
@@ -272,6 +301,7 @@ export class DynamoDbStreamPoller {
         return;
       }
       let output;
+      const ordinal = ++this.readsStarted;
       try {
         output = await this.opts.streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }), {
           abortSignal: signal,
@@ -295,6 +325,7 @@ export class DynamoDbStreamPoller {
 
       iterator = output.NextShardIterator;
       const raw = output.Records ?? [];
+      this.lastRead.set(shardId, { ordinal, empty: raw.length === 0 });
       if (raw.length === 0) {
         if (iterator !== undefined) await abortableSleep(this.pollIntervalMs, signal);
         continue;
@@ -302,7 +333,13 @@ export class DynamoDbStreamPoller {
       lastRead = raw[raw.length - 1]?.dynamodb?.SequenceNumber ?? lastRead;
       const records = raw.map((r) => toDynamoDbRecord(r, this.streamArnValue as string, this.region));
       const matching = this.applyFilter(records);
-      if (matching.length > 0) await Promise.all(this.lanes(matching).map((lane) => this.deliver(lane, signal)));
+      if (matching.length === 0) continue;
+      this.delivering += 1;
+      try {
+        await Promise.all(this.lanes(matching).map((lane) => this.deliver(lane, signal)));
+      } finally {
+        this.delivering -= 1;
+      }
     }
   }
 

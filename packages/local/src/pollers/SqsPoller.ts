@@ -65,6 +65,7 @@ export class SqsPoller {
   };
   private abort: AbortController | undefined;
   private loops: Promise<void>[] = [];
+  private delivering = 0;
 
   constructor(options: SqsPollerOptions) {
     const batchSize = options.batchSize ?? 10;
@@ -91,6 +92,11 @@ export class SqsPoller {
   /** A snapshot of the counters. */
   get counters(): Readonly<SqsPollerCounters> {
     return { ...this.stats };
+  }
+
+  /** Batches being handled right now (received, not yet deleted or left for redelivery). */
+  get inFlight(): number {
+    return this.delivering;
   }
 
   async start(): Promise<void> {
@@ -128,7 +134,12 @@ export class SqsPoller {
       }
       // Messages already received are handled even when stop() came meanwhile: Lambda would too,
       // and leaving them invisible until the timeout only slows the next start.
-      await this.deliver(messages);
+      this.delivering += 1;
+      try {
+        await this.deliver(messages);
+      } finally {
+        this.delivering -= 1;
+      }
     }
   }
 

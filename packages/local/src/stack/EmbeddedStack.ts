@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   CapacityMeter,
   DISPATCHER_STREAM_FILTER,
@@ -61,9 +61,17 @@ import { LocalBulkJobMachine, LocalStateMachine } from '../stepfunctions';
 import { LocalEventBus, type PutEventsInput } from '../bus';
 import { localAwsClientConfig, startDynamoDbLocal, startFauxqs, startSesSink } from '../emulators';
 import { DynamoDbStreamPoller, SqsPoller, SqsQueues } from '../pollers';
+import { type ClockMove, LocalTimerService, type TimerMode } from '../timers';
+import { ManualClock } from './ManualClock';
 
 export interface EmbeddedStackOptions {
+  /** a `ManualClock` puts the timers in manual mode: they fire when `advanceClock` moves it */
   clock?: Clock;
+  /**
+   * `mode: 'manual'` without a clock makes a `ManualClock` starting now; the default is the
+   * clock's own: manual for a `ManualClock`, real otherwise
+   */
+  timers?: { mode?: TimerMode };
   random?: () => number;
   logger?: Logger;
   /** table and queue name prefix */
@@ -111,6 +119,40 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
+interface EmbeddedStackParts {
+  clock: Clock;
+  manualClock: ManualClock | undefined;
+  tables: TableNames;
+  endpoints: EmbeddedStack['endpoints'];
+  queues: EmbeddedStack['queues'];
+  clients: EmbeddedStack['clients'];
+  stores: EmbeddedStack['stores'];
+  ingress: SqsEventIngress;
+  bus: LocalEventBus;
+  publisher: EventBridgeDispatchPublisher;
+  dispatcher: Dispatcher;
+  timers: LocalTimerService;
+  sweeper: Sweeper;
+  registry: ActionRegistry;
+  bulk: EmbeddedBulk;
+  pollers: { trigger: SqsPoller; executions: DynamoDbStreamPoller; entities: DynamoDbStreamPoller };
+  pollIntervalMs: number;
+  processes: Stoppable[];
+  meter: CapacityMeter | undefined;
+}
+
+/** What the engine's parts have done so far, to tell whether anything happened between two looks. */
+interface ActivityMark {
+  /** something is being handled right now */
+  busy: boolean;
+  /** counters that move whenever a part handles something */
+  counts: string;
+  /** where the stream readers stood */
+  reads: { executions: number; entities: number };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * autoflow on one machine: DynamoDB Local, fauxqs (SQS FIFO) and the SES sink on free loopback
  * ports, the same tables and queues as the AWS deployment, and the real handlers fed by pollers
@@ -118,44 +160,66 @@ interface Stoppable {
  */
 export class EmbeddedStack {
   readonly meter?: CapacityMeter;
+  readonly clock: Clock;
+  /** the clock when it is manual (`advanceClock` moves it); undefined on the real clock */
+  readonly manualClock?: ManualClock;
+  readonly tables: TableNames;
+  readonly endpoints: { dynamodb: string; sqs: string; ses: string };
+  readonly queues: { triggerUrl: string; triggerArn: string; dlqUrl: string; dlqArn: string };
+  readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient; ses: SESv2Client; streams: DynamoDBStreamsClient; document: { destroy(): void } };
+  readonly stores: {
+    flows: DynamoFlowStore;
+    executions: DynamoExecutionStore;
+    entities: DynamoEntityStore;
+    config: DynamoConfigStore;
+    /** the org slots, entity locks and their wait queues */
+    admission: DynamoAdmissionStore;
+  };
+  readonly ingress: SqsEventIngress;
+  readonly bus: LocalEventBus;
+  readonly publisher: EventBridgeDispatchPublisher;
+  readonly dispatcher: Dispatcher;
+  /** the durable timers the dispatcher arms (retries, delays, wait timeouts, send windows) */
+  readonly timers: LocalTimerService;
+  readonly sweeper: Sweeper;
+  readonly registry: ActionRegistry;
+  /** bulk jobs: their store, the local state machine running the deployed definition, its tasks */
+  readonly bulk: EmbeddedBulk;
+  private readonly pollers: EmbeddedStackParts['pollers'];
+  private readonly pollIntervalMs: number;
+  private readonly processes: Stoppable[];
   private stopping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    readonly clock: Clock,
-    readonly tables: TableNames,
-    readonly endpoints: { dynamodb: string; sqs: string; ses: string },
-    readonly queues: { triggerUrl: string; triggerArn: string; dlqUrl: string; dlqArn: string },
-    readonly clients: { dynamodb: DynamoDBClient; sqs: SQSClient; ses: SESv2Client; streams: DynamoDBStreamsClient; document: { destroy(): void } },
-    readonly stores: {
-      flows: DynamoFlowStore;
-      executions: DynamoExecutionStore;
-      entities: DynamoEntityStore;
-      config: DynamoConfigStore;
-      /** the org slots, entity locks and their wait queues */
-      admission: DynamoAdmissionStore;
-    },
-    readonly ingress: SqsEventIngress,
-    readonly bus: LocalEventBus,
-    readonly publisher: EventBridgeDispatchPublisher,
-    readonly dispatcher: Dispatcher,
-    readonly sweeper: Sweeper,
-    readonly registry: ActionRegistry,
-    /** bulk jobs: their store, the local state machine running the deployed definition, its tasks */
-    readonly bulk: EmbeddedBulk,
-    private readonly pollers: { trigger: SqsPoller; executions: DynamoDbStreamPoller; entities: DynamoDbStreamPoller },
-    private readonly processes: Stoppable[],
-    meter: CapacityMeter | undefined,
-  ) {
-    if (meter) this.meter = meter;
+  private constructor(parts: EmbeddedStackParts) {
+    this.clock = parts.clock;
+    if (parts.manualClock) this.manualClock = parts.manualClock;
+    this.tables = parts.tables;
+    this.endpoints = parts.endpoints;
+    this.queues = parts.queues;
+    this.clients = parts.clients;
+    this.stores = parts.stores;
+    this.ingress = parts.ingress;
+    this.bus = parts.bus;
+    this.publisher = parts.publisher;
+    this.dispatcher = parts.dispatcher;
+    this.timers = parts.timers;
+    this.sweeper = parts.sweeper;
+    this.registry = parts.registry;
+    this.bulk = parts.bulk;
+    this.pollers = parts.pollers;
+    this.pollIntervalMs = parts.pollIntervalMs;
+    this.processes = parts.processes;
+    if (parts.meter) this.meter = parts.meter;
   }
 
   static async start(options: EmbeddedStackOptions = {}): Promise<EmbeddedStack> {
-    const clock = options.clock ?? systemClock;
+    const { clock, manualClock } = resolveClock(options);
     const logger = options.logger ?? silentLogger;
     const prefix = options.prefix ?? 'autoflow';
     const processes: Stoppable[] = [];
+    let timers: LocalTimerService | undefined;
     try {
       const [ddb, sqsServer, ses] = await Promise.all([startDynamoDbLocal(), startFauxqs(), startSesSink()]);
       processes.push(ddb, sqsServer, ses);
@@ -210,10 +274,13 @@ export class EmbeddedStack {
         ...(options.guards ? { guardSettings: options.guards } : {}),
       });
       const limits = guardSettings(options.guards);
-      const dispatcher = new Dispatcher({
+      // The dispatcher arms timers and timers wake the dispatcher: the service calls it through a closure.
+      timers = new LocalTimerService({ client: dynamodb, table: tables.control, clock, logger, onFire: (timer) => dispatcher.onTimer(timer) });
+      const dispatcher: Dispatcher = new Dispatcher({
         executions: stores.executions,
         admission: new Admission(stores.admission, { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
         publisher,
+        timers,
         clock,
         logger,
         ...(options.random ? { random: options.random } : {}),
@@ -261,32 +328,39 @@ export class EmbeddedStack {
           onFailure: (records, error) => logger.error('entity events gave up on records', { count: records.length, error: String(error) }),
         }),
       };
+      // Timers first: those that came due while the stack was down fire, and the pollers that
+      // start next (at the streams' trim horizon) see what the firings wrote.
+      await timers.start();
       await Promise.all([pollers.trigger.start(), pollers.executions.start(), pollers.entities.start()]);
 
-      const stack = new EmbeddedStack(
+      const stack = new EmbeddedStack({
         clock,
+        manualClock,
         tables,
-        { dynamodb: ddb.endpoint, sqs: sqsServer.endpoint, ses: ses.endpoint },
-        { triggerUrl: queues.queue.url, triggerArn: queues.queue.arn, dlqUrl: queues.dlq!.url, dlqArn: queues.dlq!.arn },
-        { dynamodb, sqs, ses: sesClient, streams, document: db },
+        endpoints: { dynamodb: ddb.endpoint, sqs: sqsServer.endpoint, ses: ses.endpoint },
+        queues: { triggerUrl: queues.queue.url, triggerArn: queues.queue.arn, dlqUrl: queues.dlq!.url, dlqArn: queues.dlq!.arn },
+        clients: { dynamodb, sqs, ses: sesClient, streams, document: db },
         stores,
         ingress,
         bus,
         publisher,
         dispatcher,
+        timers,
         sweeper,
         registry,
         bulk,
         pollers,
+        pollIntervalMs: pollInterval,
         processes,
         meter,
-      );
+      });
       stack.sesSink = ses;
       stack.pids = [ddb.pid, sqsServer.pid];
       const sweepEvery = options.sweepIntervalMs ?? 1_000;
       if (sweepEvery > 0) stack.scheduleSweeps(sweepEvery);
       return stack;
     } catch (err) {
+      await timers?.stop().catch(() => undefined);
       await Promise.allSettled(processes.map((p) => p.stop()));
       throw err;
     }
@@ -329,12 +403,84 @@ export class EmbeddedStack {
     this.sweepTimer = setTimeout(() => void tick(), everyMs);
   }
 
-  /** Stops pollers, the bus and every process the stack started. */
+  /**
+   * Resolves once the engine has nothing in flight: no trigger batch being handled and the
+   * trigger queue empty (visible, in flight and delayed messages), no stream batch being
+   * delivered and every stream shard read empty since, and no bus event in flight; and all of
+   * it still so a poll interval later with nothing handled in between. Bulk jobs and the sweeper
+   * are not waited for. Resolves at once when the stack is stopping.
+   */
+  async idle(): Promise<void> {
+    const recheckMs = Math.min(25, this.pollIntervalMs);
+    while (!this.stopping) {
+      const mark = this.activity();
+      if (mark.busy || !(await this.triggerQueueEmpty())) {
+        await sleep(recheckMs);
+        continue;
+      }
+      await sleep(this.pollIntervalMs);
+      if (await this.settledSince(mark, recheckMs)) return;
+    }
+  }
+
+  /**
+   * Manual clock only: moves the clock to `to` (epoch ms), firing in due order every timer due
+   * by then, each once the engine is idle again; resolves when the engine is idle after the last.
+   */
+  async advanceClock(to: number): Promise<ClockMove> {
+    if (!this.manualClock) {
+      throw new Error('the embedded stack runs on the real clock; start it with a ManualClock (or timers: { mode: "manual" }) to move time');
+    }
+    return this.timers.advanceTo(to, () => this.idle());
+  }
+
+  private activity(): ActivityMark {
+    const { trigger, executions, entities } = this.pollers;
+    const bus = this.bus.counters;
+    return {
+      busy: trigger.inFlight + executions.inFlight + entities.inFlight + this.bus.inFlight > 0,
+      counts: [
+        trigger.counters.batchesDelivered,
+        executions.counters.batchesDelivered,
+        executions.counters.recordsFiltered,
+        entities.counters.batchesDelivered,
+        entities.counters.recordsFiltered,
+        bus.entriesPut,
+        bus.attempts,
+      ].join(' '),
+      reads: { executions: executions.readMark(), entities: entities.readMark() },
+    };
+  }
+
+  /** Whether nothing happened since `mark`, once both stream readers have read past it. */
+  private async settledSince(mark: ActivityMark, recheckMs: number): Promise<boolean> {
+    const { executions, entities } = this.pollers;
+    while (!(executions.quietSince(mark.reads.executions) && entities.quietSince(mark.reads.entities))) {
+      const now = this.activity();
+      if (this.stopping || now.busy || now.counts !== mark.counts) return false;
+      await sleep(recheckMs);
+    }
+    const now = this.activity();
+    return !now.busy && now.counts === mark.counts && (await this.triggerQueueEmpty()) && this.activity().counts === mark.counts;
+  }
+
+  private async triggerQueueEmpty(): Promise<boolean> {
+    const { Attributes: a = {} } = await this.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queues.triggerUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0) === 0;
+  }
+
+  /** Stops timers, pollers, the bus and every process the stack started. Armed timers stay in the control table. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     await this.sweeping;
+    await this.timers.stop();
     await this.bulk.stateMachine.stop();
     await Promise.allSettled([this.pollers.trigger.stop(), this.pollers.executions.stop(), this.pollers.entities.stop()]);
     await this.bus.idle().catch(() => undefined);
@@ -342,6 +488,21 @@ export class EmbeddedStack {
     for (const c of Object.values(this.clients)) c.destroy();
     await Promise.allSettled(this.processes.map((p) => p.stop()));
   }
+}
+
+/** The clock and, when it is manual, the same clock typed as one (the timers' mode follows it). */
+function resolveClock(options: EmbeddedStackOptions): { clock: Clock; manualClock: ManualClock | undefined } {
+  const mode = options.timers?.mode;
+  if (options.clock instanceof ManualClock) {
+    if (mode === 'real') throw new Error('EmbeddedStack: timers.mode "real" needs a clock that moves by itself, not a ManualClock');
+    return { clock: options.clock, manualClock: options.clock };
+  }
+  if (mode === 'manual') {
+    if (options.clock) throw new Error('EmbeddedStack: timers.mode "manual" needs a ManualClock as clock (or no clock: one starting now is made)');
+    const manual = new ManualClock(Date.now());
+    return { clock: manual, manualClock: manual };
+  }
+  return { clock: options.clock ?? systemClock, manualClock: undefined };
 }
 
 /** The bulk runner: the definition the CDK app deploys, its Lambda tasks mapped to the same handler in process. */
