@@ -3,6 +3,7 @@ export * from './dynamodb';
 export * from './eventbridge';
 export * from './sqs';
 export * from './ses';
+export * from './timers';
 export * from './handlers';
 export * from './logging';
 export * from './config';

@@ -26,6 +26,11 @@ export const ENV = {
   webhookTimeoutMs: 'AUTOFLOW_WEBHOOK_TIMEOUT_MS',
   bulkBatchBudgetMs: 'AUTOFLOW_BULK_BATCH_BUDGET_MS',
   bulkStateMachineArn: 'AUTOFLOW_BULK_STATE_MACHINE_ARN',
+  timersQueueUrl: 'AUTOFLOW_TIMERS_QUEUE_URL',
+  timersQueueArn: 'AUTOFLOW_TIMERS_QUEUE_ARN',
+  timersDlqArn: 'AUTOFLOW_TIMERS_DLQ_ARN',
+  timersScheduleGroup: 'AUTOFLOW_TIMERS_SCHEDULE_GROUP',
+  timersSchedulerRoleArn: 'AUTOFLOW_TIMERS_SCHEDULER_ROLE_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -54,6 +59,10 @@ const PositiveIntStringSchema = z
 export const StateMachineArnSchema = z
   .string()
   .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/, { error: 'must be the ARN of a Step Functions state machine' });
+
+const QueueArnSchema = z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}$/, { error: 'must be the ARN of a standard SQS queue' });
+const RoleArnSchema = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be the ARN of an IAM role' });
+const ScheduleGroupSchema = z.string().regex(/^[0-9A-Za-z._-]{1,64}$/, { error: 'must be an EventBridge Scheduler group name' });
 
 const RateLimitSchema = z.strictObject({ count: z.int().positive(), windowMs: z.int().positive() });
 
@@ -95,12 +104,65 @@ const commonOf = (env: { AUTOFLOW_STAGE: string; AUTOFLOW_LOG_LEVEL: LogLevel })
   logLevel: env.AUTOFLOW_LOG_LEVEL,
 });
 
+/**
+ * Where timers wait (packages/aws/src/timers): the timers queue (SQS delays up to 15 minutes),
+ * its DLQ, and the EventBridge Scheduler group and role for later timers. Every function that
+ * arms or disarms timers gets all five; the CDK app sets them from `TimerStore`.
+ */
+const timerVariables = {
+  [ENV.timersQueueUrl]: QueueUrlSchema,
+  [ENV.timersQueueArn]: QueueArnSchema,
+  [ENV.timersDlqArn]: QueueArnSchema,
+  [ENV.timersScheduleGroup]: ScheduleGroupSchema,
+  [ENV.timersSchedulerRoleArn]: RoleArnSchema,
+};
+const TIMER_VARIABLES = Object.keys(timerVariables) as Array<keyof typeof timerVariables>;
+const optionalTimerVariables = Object.fromEntries(TIMER_VARIABLES.map((name) => [name, timerVariables[name].optional()])) as {
+  [K in keyof typeof timerVariables]: z.ZodOptional<(typeof timerVariables)[K]>;
+};
+
+/** The timer settings as the timer service takes them (`SchedulerTimerSettings`). */
+export interface TimerSettings {
+  queueUrl: string;
+  queueArn: string;
+  deadLetterQueueArn: string;
+  scheduleGroup: string;
+  schedulerRoleArn: string;
+}
+
+type TimerEnv = { [K in keyof typeof timerVariables]: string };
+
+const timerSettingsFrom = (e: TimerEnv): TimerSettings => ({
+  queueUrl: e.AUTOFLOW_TIMERS_QUEUE_URL,
+  queueArn: e.AUTOFLOW_TIMERS_QUEUE_ARN,
+  deadLetterQueueArn: e.AUTOFLOW_TIMERS_DLQ_ARN,
+  scheduleGroup: e.AUTOFLOW_TIMERS_SCHEDULE_GROUP,
+  schedulerRoleArn: e.AUTOFLOW_TIMERS_SCHEDULER_ROLE_ARN,
+});
+
+const hasTimerSettings = (e: Partial<TimerEnv>): e is TimerEnv => TIMER_VARIABLES.every((name) => e[name] !== undefined);
+
+/** `{ timers }` when the optional timer variables are set, else nothing. */
+const optionalTimerSettingsOf = (e: Partial<TimerEnv>): { timers?: TimerSettings } => (hasTimerSettings(e) ? { timers: timerSettingsFrom(e) } : {});
+
+/** Timer settings are all there or all absent: half of them would arm timers that never fire. */
+const allTimerVariablesOrNone = (e: Partial<TimerEnv>, ctx: z.RefinementCtx): void => {
+  const set = TIMER_VARIABLES.filter((name) => e[name] !== undefined);
+  if (set.length === 0 || set.length === TIMER_VARIABLES.length) return;
+  for (const name of TIMER_VARIABLES.filter((n) => e[n] === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [name], message: `is required with ${set.join(', ')} (the timer settings go together)` });
+  }
+};
+
 /** Ingress: platform-bus events onto the FIFO trigger queue. */
 export const IngressEnvSchema = z
   .strictObject({ ...common, [ENV.triggerQueueUrl]: QueueUrlSchema, [ENV.triggerDlqUrl]: QueueUrlSchema })
   .transform((e) => ({ ...commonOf(e), triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL, triggerDlqUrl: e.AUTOFLOW_TRIGGER_DLQ_URL }));
 
-/** Trigger listener: the FIFO trigger queue into executions. */
+/**
+ * Trigger listener: the FIFO trigger queue into executions. The timer settings are optional: the
+ * listener disarms the timers of executions an event ends (exit-on events, waits).
+ */
 export const ListenerEnvSchema = z
   .strictObject({
     ...common,
@@ -108,35 +170,63 @@ export const ListenerEnvSchema = z
     [ENV.controlTable]: TableNameSchema,
     [ENV.triggerDlqUrl]: QueueUrlSchema,
     [ENV.guards]: JsonGuardsSchema.optional(),
+    ...optionalTimerVariables,
   })
+  .superRefine(allTimerVariablesOrNone)
   .transform((e) => ({
     ...commonOf(e),
     executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
     controlTable: e.AUTOFLOW_CONTROL_TABLE,
     triggerDlqUrl: e.AUTOFLOW_TRIGGER_DLQ_URL,
     guards: e.AUTOFLOW_GUARDS ?? {},
+    ...optionalTimerSettingsOf(e),
   }));
+
+const dispatcherVariables = {
+  ...common,
+  [ENV.executionsTable]: TableNameSchema,
+  [ENV.controlTable]: TableNameSchema,
+  [ENV.automationBus]: BusNameSchema,
+  [ENV.guards]: JsonGuardsSchema.optional(),
+};
+
+const dispatcherConfigOf = (e: z.output<z.ZodObject<typeof dispatcherVariables>>) => ({
+  ...commonOf(e),
+  executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
+  controlTable: e.AUTOFLOW_CONTROL_TABLE,
+  automationBus: e.AUTOFLOW_AUTOMATION_BUS,
+  guards: e.AUTOFLOW_GUARDS ?? {},
+});
 
 /**
  * Dispatcher: the executions stream into `dispatch-<type>` events. It also admits executions
  * (org slots and entity locks in the control table), with the org cap and lock lease of the
- * guard settings.
+ * guard settings, and arms the timers of scheduled slots (retries, delays, waits, send windows)
+ * when the timer settings are given; the CDK app always gives them.
  */
 export const DispatcherEnvSchema = z
-  .strictObject({
-    ...common,
-    [ENV.executionsTable]: TableNameSchema,
-    [ENV.controlTable]: TableNameSchema,
-    [ENV.automationBus]: BusNameSchema,
-    [ENV.guards]: JsonGuardsSchema.optional(),
-  })
-  .transform((e) => ({
-    ...commonOf(e),
-    executionsTable: e.AUTOFLOW_EXECUTIONS_TABLE,
-    controlTable: e.AUTOFLOW_CONTROL_TABLE,
-    automationBus: e.AUTOFLOW_AUTOMATION_BUS,
-    guards: e.AUTOFLOW_GUARDS ?? {},
-  }));
+  .strictObject({ ...dispatcherVariables, ...optionalTimerVariables })
+  .superRefine(allTimerVariablesOrNone)
+  .transform((e): DispatcherSettings => ({ ...dispatcherConfigOf(e), ...optionalTimerSettingsOf(e) }));
+
+/** What `buildDispatcher` (packages/aws/src/lambda/dispatcher.ts) builds a dispatcher from. */
+export interface DispatcherSettings extends CommonConfig {
+  executionsTable: string;
+  controlTable: string;
+  automationBus: string;
+  guards: GuardOverrides;
+  /** without them, scheduled slots wait for the sweeper */
+  timers?: TimerSettings;
+}
+
+/**
+ * Timers: the timers queue (SQS delays, and what Scheduler's schedules put there) into
+ * `Dispatcher.onTimer`. It runs the dispatcher, so it needs what the dispatcher needs, and it
+ * arms a timer that came early again, so the timer settings are required.
+ */
+export const TimersEnvSchema = z
+  .strictObject({ ...dispatcherVariables, ...timerVariables })
+  .transform((e): DispatcherSettings & { timers: TimerSettings } => ({ ...dispatcherConfigOf(e), timers: timerSettingsFrom(e) }));
 
 /** Sweeper: re-drives expired leases through a dispatcher, so it needs what the dispatcher needs. */
 export const SweeperEnvSchema = DispatcherEnvSchema;
@@ -254,6 +344,7 @@ export type IngressConfig = z.output<typeof IngressEnvSchema>;
 export type ListenerConfig = z.output<typeof ListenerEnvSchema>;
 export type DispatcherConfig = z.output<typeof DispatcherEnvSchema>;
 export type SweeperConfig = z.output<typeof SweeperEnvSchema>;
+export type TimersConfig = z.output<typeof TimersEnvSchema>;
 export type EntityEventsConfig = z.output<typeof EntityEventsEnvSchema>;
 export type WorkerConfig = z.output<typeof WorkerEnvSchema>;
 export type BulkTasksConfig = z.output<typeof BulkTasksEnvSchema>;
@@ -267,6 +358,7 @@ export const LAMBDA_ENV_SCHEMAS = {
   entityEvents: EntityEventsEnvSchema,
   sweeper: SweeperEnvSchema,
   bulkTasks: BulkTasksEnvSchema,
+  timers: TimersEnvSchema,
 } as const;
 export type LambdaFunctionKind = keyof typeof LAMBDA_ENV_SCHEMAS;
 

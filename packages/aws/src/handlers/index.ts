@@ -4,3 +4,4 @@ export * from './workerHandler';
 export * from './entityEventsHandler';
 export * from './streamRecords';
 export * from './bulkTasksHandler';
+export * from './timerHandler';

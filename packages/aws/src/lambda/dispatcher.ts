@@ -1,13 +1,16 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { guardSettings } from '@autoflow/core';
-import { Admission, type DispatchPublisher, Dispatcher, type Logger, systemClock } from '@autoflow/engine';
+import { Admission, type DispatchPublisher, Dispatcher, type Logger, type TimerService, systemClock } from '@autoflow/engine';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { type DispatcherConfig, DispatcherEnvSchema, loadLambdaConfig } from '../config/LambdaEnv';
+import { type DispatcherConfig, DispatcherEnvSchema, type TimerSettings, loadLambdaConfig } from '../config/LambdaEnv';
 import { DynamoAdmissionStore } from '../dynamodb/DynamoAdmissionStore';
 import { createDocumentClient } from '../dynamodb/documentClient';
 import { DynamoExecutionStore } from '../dynamodb/DynamoExecutionStore';
 import { EventBridgeDispatchPublisher } from '../eventbridge/EventBridgeDispatchPublisher';
 import { createDispatcherHandler } from '../handlers/dispatcherHandler';
+import { SchedulerTimerService } from '../timers/SchedulerTimerService';
 import { type EntryOptions, entryLogger, perContainer, withContext } from './lambdaRuntime';
 
 /** The automation bus publisher both the dispatcher and the sweeper use. */
@@ -16,23 +19,40 @@ export function automationBusPublisher(busName: string): DispatchPublisher {
   return new EventBridgeDispatchPublisher((input) => eventBridge.send(new PutEventsCommand(input)), busName);
 }
 
+/** The timer port on AWS (SQS delays and EventBridge Scheduler), on the system clock. */
+export function schedulerTimerService(settings: TimerSettings, logger: Logger): TimerService {
+  return new SchedulerTimerService({ sqs: new SQSClient({}), scheduler: new SchedulerClient({}), settings, clock: systemClock, logger });
+}
+
+interface BuiltDispatcher {
+  dispatcher: Dispatcher;
+  executions: DynamoExecutionStore;
+  /** where the dispatcher arms timers; absent without timer settings */
+  timers?: TimerService;
+}
+
 /**
- * The dispatcher as the dispatcher function and the sweeper build it: admission control (org
- * slots and entity locks in the control table, with the deployment's org cap and lock lease) and
- * the automation bus, the same parts the embedded stack wires.
+ * The dispatcher as the dispatcher, sweeper and timers functions build it: admission control (org
+ * slots and entity locks in the control table, with the deployment's org cap and lock lease), the
+ * automation bus and, with the timer settings, the timer service: the same parts the embedded
+ * stack wires.
  */
-export function buildDispatcher(config: DispatcherConfig, logger: Logger): { dispatcher: Dispatcher; executions: DynamoExecutionStore } {
+export function buildDispatcher(config: DispatcherConfig & { timers: TimerSettings }, logger: Logger): BuiltDispatcher & { timers: TimerService };
+export function buildDispatcher(config: DispatcherConfig, logger: Logger): BuiltDispatcher;
+export function buildDispatcher(config: DispatcherConfig, logger: Logger): BuiltDispatcher {
   const db = createDocumentClient();
   const executions = new DynamoExecutionStore(db, config.executionsTable);
   const limits = guardSettings(config.guards);
+  const timers = config.timers ? schedulerTimerService(config.timers, logger) : undefined;
   const dispatcher = new Dispatcher({
     executions,
     admission: new Admission(new DynamoAdmissionStore(db, config.controlTable), { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
     publisher: automationBusPublisher(config.automationBus),
+    ...(timers ? { timers } : {}),
     clock: systemClock,
     logger,
   });
-  return { dispatcher, executions };
+  return timers ? { dispatcher, executions, timers } : { dispatcher, executions };
 }
 
 /**

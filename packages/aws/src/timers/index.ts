@@ -1,0 +1,2 @@
+export * from './SchedulerTimerService';
+export * from './timerMessage';
