@@ -13,3 +13,4 @@ export * from './routing';
 export type { RetryPolicy } from './retry';
 export * from './guards';
 export * from './bulk';
+export * from './schedules';

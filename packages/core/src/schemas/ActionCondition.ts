@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorOutputSchema } from './ErrorOutput';
 
 // The 16 operators of epilot's `ConditionStatement`. The conditions module exports the type
 // `ConditionOperator`; only the schema is exported here.
@@ -71,10 +72,30 @@ export const ConditionStatementSchema = z
   })
   .meta({ id: 'ConditionStatement', description: 'One comparison of a condition.' });
 
+/** epilot's `evaluation_order`: whether a scheduled block checks its condition before or after the wait. */
+export const ConditionEvaluationOrder = {
+  AfterSchedule: 'AFTER_SCHEDULE',
+  BeforeSchedule: 'BEFORE_SCHEDULE',
+} as const;
+export type ConditionEvaluationOrder = (typeof ConditionEvaluationOrder)[keyof typeof ConditionEvaluationOrder];
+
 export const ActionConditionSchema = z
   .strictObject({
     id: z.string().min(1).optional().describe('Condition id, referenced by actions[].condition_id.'),
     schedule_id: z.string().min(1).optional().describe('Schedule applied to the actions under this condition.'),
+    evaluation_order: z
+      .enum(ConditionEvaluationOrder)
+      .optional()
+      .describe(
+        'When a block with a schedule checks its condition. AFTER_SCHEDULE (the default): the schedule is armed first and the condition is checked when it fires, against the entity as it is then. BEFORE_SCHEDULE: the condition is checked now and the schedule is armed only if it holds; it is not checked again when the schedule fires.',
+      ),
+    allow_failure: z
+      .boolean()
+      .optional()
+      .describe(
+        'When processing the block itself fails (e.g. its schedule cannot be computed): true cancels the actions of the block and the execution goes on with the next action; otherwise the execution fails.',
+      ),
+    error_output: ErrorOutputSchema.optional().describe('Why processing the block failed (set in executions).'),
     evaluationResult: z.boolean().optional().describe('Result of the last evaluation (set in executions).'),
     statements: z.array(ConditionStatementSchema).optional().describe('The comparisons that make up the condition.'),
   })

@@ -4,8 +4,10 @@ import { JsonObjectSchema } from './JsonObject';
 import { MapEntityConfigSchema } from './MapEntityConfig';
 import { RetryPolicySchema } from './RetryPolicy';
 import { SendEmailConfigSchema } from './SendEmailConfig';
+import { SendWindowSchema } from './SendWindow';
 import { TriggerEventConfigSchema } from './TriggerEventConfig';
 import { TimeoutMsSchema, TriggerWebhookConfigSchema } from './TriggerWebhookConfig';
+import { WaitConfigSchema } from './WaitConfig';
 
 /** Action types with a built-in worker and a typed `config`. Any other type goes to a custom worker. */
 export const BuiltinActionType = {
@@ -14,6 +16,8 @@ export const BuiltinActionType = {
   SendEmail: 'send-email',
   TriggerEvent: 'trigger-event',
   CancelFlowExecution: 'cancel-flow-execution',
+  /** autoflow extension: waits for an event or a time; run by the dispatcher, not by a worker. */
+  Wait: 'wait',
 } as const;
 export type BuiltinActionType = (typeof BuiltinActionType)[keyof typeof BuiltinActionType];
 
@@ -47,6 +51,9 @@ export const ActionEnvelopeShape = {
   schedule_id: z.string().min(1).optional().describe('Runs at the time given by the schedule with this id (in schedules[]).'),
   retry_policy: RetryPolicySchema.optional().describe('autoflow extension: retries after a failed attempt; attempted once when absent.'),
   timeout_ms: TimeoutMsSchema.optional().describe('autoflow extension: an attempt that runs longer fails with TIMEOUT_ERROR.'),
+  send_window: SendWindowSchema.optional().describe(
+    'autoflow extension: local hours in which the action may run; when its turn (or its schedule) comes outside them, it waits until the window opens.',
+  ),
 };
 
 export const ACTION_ENVELOPE_KEYS: readonly string[] = [...Object.keys(ActionEnvelopeShape), 'type', 'config'];
@@ -75,12 +82,20 @@ export const CancelFlowExecutionActionSchema = z
   })
   .meta({ id: 'CancelFlowExecutionAction', description: 'Cancels the execution.' });
 
+export const WaitActionSchema = z
+  .strictObject({ ...ActionEnvelopeShape, type: z.literal(BuiltinActionType.Wait), config: WaitConfigSchema })
+  .meta({
+    id: 'WaitAction',
+    description: "autoflow extension: waits for the first matching event about the execution's entity, or until the timeout, before the next action.",
+  });
+
 export const BuiltinActionSchema = z.discriminatedUnion('type', [
   TriggerWebhookActionSchema,
   MapEntityActionSchema,
   SendEmailActionSchema,
   TriggerEventActionSchema,
   CancelFlowExecutionActionSchema,
+  WaitActionSchema,
 ]);
 
 // Aborting on a built-in type keeps a broken built-in action from being read as a custom one.
@@ -114,6 +129,7 @@ export type MapEntityAction = z.output<typeof MapEntityActionSchema>;
 export type SendEmailAction = z.output<typeof SendEmailActionSchema>;
 export type TriggerEventAction = z.output<typeof TriggerEventActionSchema>;
 export type CancelFlowExecutionAction = z.output<typeof CancelFlowExecutionActionSchema>;
+export type WaitAction = z.output<typeof WaitActionSchema>;
 export type BuiltinAction = z.output<typeof BuiltinActionSchema>;
 export type CustomAction = z.output<typeof CustomActionSchema>;
 export type AutomationAction = z.output<typeof AutomationActionSchema>;

@@ -8,10 +8,12 @@ import {
   SendEmailActionSchema,
   TriggerEventActionSchema,
   TriggerWebhookActionSchema,
+  WaitActionSchema,
 } from './AutomationAction';
 import { AutomationEventType } from './AutomationEvent';
 import { EntityOperationSchema } from './AutomationTrigger';
 import { EntityItemSnapshotSchema } from './EntityItemSnapshot';
+import { ErrorOutputSchema } from './ErrorOutput';
 import { ExecutionStatusSchema } from './ExecutionStatus';
 import { FlowChainSchema } from './FlowChain';
 import { IsoDateTimeSchema } from './IsoDateTime';
@@ -27,19 +29,6 @@ const RetryStrategy = {
 } as const;
 
 export const RetryStrategySchema = z.enum(RetryStrategy);
-
-export const ErrorDetailSchema = z.object({
-  explanation: z.string(),
-  context: z.string().optional(),
-  id: z.string().optional(),
-});
-
-export const ErrorOutputSchema = z.object({
-  // Not limited to ErrorCode: custom workers report codes of their own.
-  error_code: z.string().min(1).describe('An epilot ErrorCode value, or a code of a custom worker.'),
-  error_reason: z.string(),
-  error_info: z.looseObject({ details: z.array(ErrorDetailSchema).optional() }).optional(),
-});
 
 /** Per-action execution state (epilot `AutomationActionExecutionState`). */
 export const ActionExecutionStateShape = {
@@ -65,6 +54,7 @@ export const ExecutionActionSchema = z.union([
     z.object({ ...SendEmailActionSchema.shape, ...ActionExecutionStateShape }),
     z.object({ ...TriggerEventActionSchema.shape, ...ActionExecutionStateShape }),
     z.object({ ...CancelFlowExecutionActionSchema.shape, ...ActionExecutionStateShape }),
+    z.object({ ...WaitActionSchema.shape, ...ActionExecutionStateShape }),
   ]),
 ]);
 
@@ -170,8 +160,6 @@ export const AutomationExecutionSchema = z.object({
   chain: FlowChainSchema.optional(),
 });
 
-export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
-export type ErrorOutput = z.infer<typeof ErrorOutputSchema>;
 export type ActionExecutionState = z.infer<typeof ActionExecutionStateSchema>;
 export type ExecutionAction = z.output<typeof ExecutionActionSchema>;
 export type ExecutionTriggerEvent = z.infer<typeof ExecutionTriggerEventSchema>;

@@ -3,6 +3,7 @@ import { ActionConditionSchema } from './ActionCondition';
 import { ActionScheduleSchema } from './ActionSchedule';
 import { AutomationActionSchema } from './AutomationAction';
 import { AnyTriggerSchema } from './AutomationTrigger';
+import { ExitOnSchema } from './ExitOn';
 import { IsoDateTimeSchema } from './IsoDateTime';
 import { IsoDurationSchema } from './IsoDuration';
 import { isRecord } from './JsonObject';
@@ -40,6 +41,9 @@ export const AutomationFlowSchema = z
     conditions: z.array(ActionConditionSchema).optional().describe('Branch conditions referenced by actions[].condition_id.'),
     schedules: z.array(ActionScheduleSchema).optional().describe('Delays referenced by actions[].schedule_id.'),
     actions: z.array(AutomationActionSchema).describe('The actions (nodes) of the flow, in order.'),
+    exit_on: ExitOnSchema.optional().describe(
+      "autoflow extension: events that end this flow's unfinished executions for their entity as cancelled, deleting their pending timers.",
+    ),
     runs: z.int().min(0).optional().describe('Number of executions that ran (maintained by the server).'),
     max_executions: MaxExecutionsSchema.optional(),
     created_at: IsoDateTimeSchema.optional().describe('Set by the server.'),
@@ -67,16 +71,18 @@ export interface ReferenceProblem {
 }
 
 /**
- * Checks what a per-object schema cannot: action ids are unique, and every condition_id and
- * schedule_id names a condition or schedule of the same flow. Reads its input defensively,
- * since it also runs when other parts of the flow are invalid.
+ * Checks what a per-object schema cannot: ids are unique, every condition_id and schedule_id
+ * names a condition or schedule of the same flow, and a schedule timed from an action names
+ * one that has ended by the time the schedule is armed. Reads its input defensively, since it
+ * also runs when other parts of the flow are invalid.
  */
 export function checkFlowReferences(flow: unknown): ReferenceProblem[] {
   if (!isRecord(flow)) return [];
   const problems: ReferenceProblem[] = [];
   const conditionIds = collectIds(flow.conditions, 'conditions', 'condition', problems);
   const scheduleIds = collectIds(flow.schedules, 'schedules', 'schedule', problems);
-  collectIds(flow.actions, 'actions', 'action', problems);
+  const actionIds = collectIds(flow.actions, 'actions', 'action', problems);
+  collectIds(flow.exit_on, 'exit_on', 'exit_on rule', problems);
 
   const checkReference = (value: unknown, path: (string | number)[], kind: 'condition' | 'schedule', known: Map<string, number>) => {
     if (typeof value !== 'string' || value === '' || known.has(value)) return;
@@ -94,6 +100,49 @@ export function checkFlowReferences(flow: unknown): ReferenceProblem[] {
   asArray(flow.conditions).forEach((condition, i) => {
     if (!isRecord(condition)) return;
     checkReference(condition.schedule_id, ['conditions', i, 'schedule_id'], 'schedule', scheduleIds);
+  });
+  problems.push(...checkActionTimedSchedules(flow, actionIds));
+  return problems;
+}
+
+/**
+ * A schedule whose source is an action is computed when the first action that uses it (directly
+ * or through its condition) comes up, from that source action's end or outputs; so the source
+ * must be an earlier action.
+ */
+function checkActionTimedSchedules(flow: Record<string, unknown>, actionIds: Map<string, number>): ReferenceProblem[] {
+  const conditionSchedule = new Map<string, string>();
+  for (const condition of asArray(flow.conditions)) {
+    if (!isRecord(condition) || typeof condition.id !== 'string' || typeof condition.schedule_id !== 'string') continue;
+    if (!conditionSchedule.has(condition.id)) conditionSchedule.set(condition.id, condition.schedule_id);
+  }
+  // schedule id → index of the first action it applies to
+  const firstUse = new Map<string, number>();
+  asArray(flow.actions).forEach((action, i) => {
+    if (!isRecord(action)) return;
+    const viaCondition = typeof action.condition_id === 'string' ? conditionSchedule.get(action.condition_id) : undefined;
+    for (const scheduleId of [action.schedule_id, viaCondition]) {
+      if (typeof scheduleId === 'string' && !firstUse.has(scheduleId)) firstUse.set(scheduleId, i);
+    }
+  });
+
+  const problems: ReferenceProblem[] = [];
+  const seen = new Set<string>();
+  asArray(flow.schedules).forEach((schedule, i) => {
+    if (!isRecord(schedule) || typeof schedule.id !== 'string' || seen.has(schedule.id)) return;
+    seen.add(schedule.id);
+    const source = schedule.source;
+    if (!isRecord(source) || source.origin !== 'action' || typeof source.id !== 'string') return;
+    const user = firstUse.get(schedule.id);
+    if (user === undefined) return;
+    const sourceIndex = actionIds.get(source.id);
+    if (sourceIndex !== undefined && sourceIndex < user) return;
+    const name = JSON.stringify(source.id);
+    const message =
+      sourceIndex === undefined
+        ? `names action ${name}, which is not in actions[] (the schedule is first used by actions[${user}])`
+        : `names action ${name} (actions[${sourceIndex}]), which does not run before the actions that use this schedule (first: actions[${user}])`;
+    problems.push({ path: ['schedules', i, 'source', 'id'], message });
   });
   return problems;
 }

@@ -63,6 +63,32 @@ describe('AutomationExecution', () => {
     ]);
   });
 
+  it('reads wait actions, send windows and the error_output of a failed condition block', () => {
+    const result = parseExecution(
+      execution({
+        conditions: [
+          {
+            id: 'c1',
+            schedule_id: 's1',
+            allow_failure: true,
+            error_output: { error_code: 'INVALID_SCHEDULE_CONFIG', error_reason: 'attribute "end_date" of the trigger entity is missing' },
+          },
+        ],
+        schedules: [{ id: 's1', numberOfUnits: 1, timePeriod: 'days', source: { id: 't', origin: 'trigger', attribute: 'end_date' } }],
+        actions: [
+          { id: 'w', type: 'wait', config: { event: { type: ['received_email'] }, timeout: 'P3D' }, execution_status: 'scheduled' },
+          { id: 'm', type: 'send-email', config: { email_template_id: 't' }, send_window: { start: '09:00', end: '17:00' }, condition_id: 'c1' },
+        ],
+      }),
+    );
+    const wait = result.ok ? result.execution.actions[0] : undefined;
+    expect([
+      wait && isActionOfType(wait, 'wait') ? wait.config.timeout : undefined,
+      result.ok ? result.execution.actions[1]?.send_window : undefined,
+      result.ok ? result.execution.conditions?.[0]?.error_output?.error_code : undefined,
+    ]).toEqual(['P3D', { start: '09:00', end: '17:00' }, 'INVALID_SCHEDULE_CONFIG']);
+  });
+
   it('reports problems with paths when a document does not fit', () => {
     const result = parseExecution(execution({ execution_status: 'done', actions: [{ type: 'x', execution_status: 'later' }] }));
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(['execution_status', 'actions[0].execution_status']);

@@ -34,7 +34,7 @@ describe('flows/flow.schema.json', () => {
     expect(undescribed).toEqual([]);
   });
 
-  it.each(['CustomAction', 'TriggerWebhookAction', 'MapEntityAction', 'SendEmailAction', 'TriggerEventAction', 'CancelFlowExecutionAction'])(
+  it.each(['CustomAction', 'TriggerWebhookAction', 'MapEntityAction', 'SendEmailAction', 'TriggerEventAction', 'CancelFlowExecutionAction', 'WaitAction'])(
     'gives %s every envelope property and no others',
     (name) => {
       const action = defs[name] as { properties: Json; additionalProperties: unknown };
