@@ -70,9 +70,9 @@ describe('executions over HTTP', () => {
     expect(await env.call(org, 'POST', `/v1/automation/executions/${ids[0]}/nope/retrigger`, {})).toMatchObject({ status: 404, body: { error: expect.stringMatching(/has no action nope/) } });
   });
 
-  it('answers 404 with the reason for cancelling a schedule, since schedules are not run yet', async () => {
+  it('answers 404 with the reason for cancelling a schedule the execution does not have', async () => {
     const res = await env.call(org, 'DELETE', `/v1/automation/executions/${ids[0]}/schedules/delay-1`);
-    expect(res).toMatchObject({ status: 404, body: { status: 404, error: expect.stringMatching(/no pending schedule delay-1: autoflow does not run schedules yet/) } });
+    expect(res).toMatchObject({ status: 404, body: { status: 404, error: expect.stringMatching(/has no schedule delay-1/) } });
   });
 
   it('accepts one event or a list, takes the org from the token and starts the flows they match', async () => {

@@ -282,7 +282,8 @@ export function registerExecutionRoutes(kit: RouteKit, services: ApiServices): v
     path: '/v1/automation/executions/{execution_id}/schedules/{schedule_id}',
     operationId: 'cancelSchedule',
     summary: 'cancelSchedule',
-    description: 'Cancel a pending schedule. autoflow does not run schedules yet, so there is never one to cancel: the answer is 404 with the reason.',
+    description:
+      'Cancel a pending schedule: the actions waiting for it are skipped with the reason and the execution goes on with the next action. Answers the schedule. 404 when nothing waits for it (it fired already, or was cancelled before).',
     tags: ['executions'],
     request: { params: ScheduleParams },
     responses: { 200: json(z.looseObject({}).openapi('ActionSchedule'), 'The schedule was successfully cancelled'), ...errorResponses(400, 401, 404) },

@@ -4,7 +4,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ActionResult, ConflictError, type ExecutionState, ValidationError, isFinal } from '@autoflow/core';
+import { type ActionResult, ConflictError, type ExecutionState, ValidationError, isBusySlot, isFinal, timersOf } from '@autoflow/core';
 import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
 import { executionKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
@@ -30,11 +30,13 @@ export class DynamoExecutionStore implements ExecutionStore {
     const item: Record<string, unknown> = { ...K.state(state.org_id, state.execution_id) };
     for (const f of STATE_FIELDS) if (state[f] !== undefined) item[f] = state[f];
     // The dispatcher's stream filter wakes it only for states with nothing running or waiting.
-    item.busy = state.acts.some((a) => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused');
+    item.busy = state.acts.some(isBusySlot);
     item.created_sk = K.createdSk(state.created_at, state.execution_id);
     item.org_pk = K.orgPk(state.org_id);
     if (state.entity_id) item.entity_pk = K.entityPk(state.org_id, state.entity_id);
-    if (!isFinal(state.status)) {
+    // The sweeper's view: unfinished executions, except those waiting on a timer, which wake by
+    // it and cost nothing while they wait (a million two-week waits are never read per minute).
+    if (!isFinal(state.status) && timersOf(state).length === 0) {
       item.active_pk = K.activePk(shardOf(state.execution_id));
     }
     return item;

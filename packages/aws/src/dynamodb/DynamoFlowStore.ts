@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { triggerIndexKeys } from '@autoflow/core';
+import { flowIndexKeys } from '@autoflow/core';
 import { type Clock, type FlowSearchQuery, type FlowStore, type StoredFlow, compareFlowsNewestFirst, matchesFlowSearch } from '@autoflow/engine';
 import { controlKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
 import { batchGetAll, isConditionFailure } from './documentClient';
 
-const indexKeysOf = (flow: StoredFlow): string[] =>
-  [...new Set(((flow.triggers as Array<{ type: string; configuration?: Record<string, unknown> }> | undefined) ?? []).flatMap(triggerIndexKeys))];
+const indexKeysOf = (flow: StoredFlow): string[] => flowIndexKeys(flow as unknown as Parameters<typeof flowIndexKeys>[0]);
 
 /**
  * Flows in the control table, plus one trigger-index item per (flow, index key) so that the
- * listener finds candidate flows with a few key lookups, whatever the number of flows.
+ * listener finds candidate flows with a few key lookups, whatever the number of flows. A flow
+ * is also filed under the keys of the events its exit_on rules and wait steps listen to.
  * Index items are written before the flow and stale ones removed after it: the index may
  * briefly name a flow that no longer matches (matching re-checks the flow itself), but never
  * misses one that does.

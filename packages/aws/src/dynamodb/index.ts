@@ -7,3 +7,4 @@ export * from './DynamoConfigStore';
 export * from './DynamoGuardStore';
 export * from './DynamoAdmissionStore';
 export * from './DynamoBulkJobStore';
+export * from './DynamoRecentEventStore';

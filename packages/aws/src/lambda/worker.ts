@@ -1,6 +1,6 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { NonRetryableError, isBuiltinActionType } from '@autoflow/core';
+import { BuiltinActionType, NonRetryableError, isBuiltinActionType } from '@autoflow/core';
 import { type ActionDeps, type ActionHandler, ActionRegistry, WorkerRunner, builtInHandlers, systemClock } from '@autoflow/engine';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { ENV, FALLBACK_ACTION_TYPE, type WorkerConfig, WorkerEnvSchema, loadLambdaConfig } from '../config/LambdaEnv';
@@ -62,6 +62,9 @@ async function handlerFor(config: WorkerConfig, customHandlers: Record<string, A
   if (custom) return custom;
   if (!isBuiltinActionType(type)) {
     throw new LambdaConfigError([{ path: ENV.actionType, message: `"${type}" is not a built-in action type and this entry registers no handler for it` }]);
+  }
+  if (type === BuiltinActionType.Wait) {
+    throw new LambdaConfigError([{ path: ENV.actionType, message: 'wait steps are run by the dispatcher; they have no worker' }]);
   }
   const db = createDocumentClient();
   const deps: ActionDeps = {

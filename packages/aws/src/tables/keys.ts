@@ -69,3 +69,17 @@ export const timerKeys = {
   prefix: 'TIMER#',
   timer: (org: string, name: string) => ({ pk: timerKeys.collection(org), sk: `${timerKeys.prefix}${name}` }),
 };
+
+/**
+ * The look-back buffer of waits: events some flow listens to, kept a few minutes per entity
+ * in the control table, sorted by when the listener handled them.
+ */
+export const recentEventKeys = {
+  collection: (org: string, entityId: string) => `ORG#${org}#RECENT#${entityId}`,
+  event: (org: string, entityId: string, receivedAt: number, eventId: string) => ({
+    pk: recentEventKeys.collection(org, entityId),
+    sk: `${new Date(receivedAt).toISOString()}#${eventId}`,
+  }),
+  /** the smallest sort key of events received at or after `at` */
+  from: (at: number) => new Date(at).toISOString(),
+};

@@ -1,3 +1,4 @@
 export * from './ExecutionState';
 export * from './transitions';
 export * from './timers';
+export * from './addDuration';

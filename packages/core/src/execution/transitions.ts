@@ -56,6 +56,7 @@ export const TIMER_GRACE_MS = 15 * 60_000;
 const DEFAULT_GRACE_MS = 30_000;
 const DEFAULT_IDLE_LEASE_MS = 60_000;
 const MAX_REASON = 80;
+const MAX_FAILURE_REASON = 240;
 /** A paused execution waits for a person or a system; the sweeper looks at it once a day. */
 const PAUSED_LEASE_MS = 24 * 60 * 60_000;
 
@@ -137,9 +138,12 @@ export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideC
   return finish(state, acts, ctx.now);
 }
 
-/** The slot without what a previous wait or attempt left on it (its delay having passed stays). */
+/**
+ * The slot without what a previous wait or attempt left on it. That its delay passed stays, and
+ * so does when it was scheduled (`sa`): the execution document shows it.
+ */
 function clean(slot: ActionSlot): ActionSlot {
-  const { end: _end, ra: _ra, why: _why, k: _k, sa: _sa, ts: _ts, af: _af, ...rest } = slot;
+  const { end: _end, ra: _ra, why: _why, k: _k, ts: _ts, af: _af, ...rest } = slot;
   return rest;
 }
 
@@ -162,7 +166,8 @@ function wait(state: ExecutionState, acts: ActionSlot[], index: number, kind: Ti
  */
 function failSchedule(state: ExecutionState, plan: ExecutionPlan, acts: ActionSlot[], index: number, reason: string, now: number): Decision | undefined {
   const action = plan.actions[index]!;
-  const why = clip(reason);
+  // Longer than a skip reason: it is the only record of why (no worker result exists), and written once.
+  const why = reason.length > MAX_FAILURE_REASON ? `${reason.slice(0, MAX_FAILURE_REASON - 1)}…` : reason;
   if (action.block?.allow_failure) {
     plan.actions.forEach((a, j) => {
       if (j >= index && a.block?.condition_id === action.block!.condition_id && acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, s: 'cancelled', why, end: now };

@@ -2,3 +2,4 @@ export * from './TriggerEvent';
 export * from './compileTrigger';
 export * from './triggerConditions';
 export * from './TriggerIndex';
+export * from './listenIndexKeys';

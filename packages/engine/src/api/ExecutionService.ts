@@ -6,6 +6,7 @@ import {
   RetryStrategy,
   ValidationError,
   cancel,
+  cancelSchedule,
   retrigger,
 } from '@autoflow/core';
 import { executionIdFor } from '../executions/executionId';
@@ -13,7 +14,8 @@ import { planOf } from '../executions/planOf';
 import { resumeExecution } from '../executions/resumeExecution';
 import { parseResumeToken } from '../executions/resumeToken';
 import { toExecutionDocument } from '../executions/toExecutionDocument';
-import type { Clock, EntityStore, ExecutionStore, FlowStore } from '../ports';
+import { writeState } from '../executions/writeState';
+import type { Clock, EntityStore, ExecutionStore, FlowStore, TimerService } from '../ports';
 import { type ApiCaller, callerInfo } from './ApiCaller';
 import type { EventService } from './EventService';
 import { InvalidStateError, NotFoundError } from './errors';
@@ -26,6 +28,8 @@ export interface ExecutionServiceDeps {
   entities: EntityStore;
   events: EventService;
   clock: Clock;
+  /** disarms the timers of cancelled executions and schedules */
+  timers?: TimerService;
   /** how long a manual start waits for the listener to create the execution (default 10 s) */
   startWaitMs?: number;
   /** how often it looks (default 100 ms) */
@@ -188,13 +192,22 @@ export class ExecutionService {
   }
 
   /**
-   * epilot `cancelSchedule`. The engine does not run `schedules[]` yet, so no execution has a
-   * pending schedule to cancel; the answer says so rather than pretending.
+   * epilot `cancelSchedule`: the actions waiting for the schedule are skipped with the reason
+   * and the execution goes on with the next action. Answers the schedule (`ActionSchedule`).
+   * Nothing waits for it (already fired, cancelled before, never armed): NotFound.
    */
-  async cancelSchedule(caller: ApiCaller, executionId: string, scheduleId: string): Promise<never> {
-    const state = await this.deps.executions.getState(caller.org_id, executionId);
-    if (!state) throw new NotFoundError(`execution ${executionId} not found`);
-    throw new NotFoundError(`execution ${executionId} has no pending schedule ${scheduleId}: autoflow does not run schedules yet, so there is nothing to cancel`);
+  async cancelSchedule(caller: ApiCaller, executionId: string, scheduleId: string): Promise<Record<string, unknown>> {
+    const record = await this.deps.executions.load(caller.org_id, executionId);
+    if (!record) throw new NotFoundError(`execution ${executionId} not found`);
+    const schedule = (record.flow.schedules as Array<Record<string, unknown>> | undefined)?.find((s) => s.id === scheduleId);
+    if (!schedule) throw new NotFoundError(`execution ${executionId} has no schedule ${scheduleId}`);
+    const plan = planOf(record.flow);
+    await this.transition(caller, executionId, (state) => {
+      const outcome = cancelSchedule(state, plan, scheduleId, this.deps.clock.now(), `schedule ${scheduleId} was cancelled through the API`);
+      if (!outcome.ok) throw new NotFoundError(`execution ${executionId} has no pending schedule ${scheduleId}: ${outcome.reason}`);
+      return outcome.decision;
+    });
+    return schedule;
   }
 
   private async documents(caller: ApiCaller, states: ExecutionState[]): Promise<ExecutionDocument[]> {
@@ -217,7 +230,7 @@ export class ExecutionService {
       const decision = decide(state);
       if (!decision) return;
       try {
-        await this.deps.executions.writeState(decision.next, decision.expect_seq);
+        await writeState(this.deps, state, decision.next, decision.expect_seq);
         return;
       } catch (err) {
         if (!(err instanceof ConflictError) || attempt >= WRITE_ATTEMPTS) {

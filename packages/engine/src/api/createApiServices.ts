@@ -1,5 +1,5 @@
 import { BulkJobService } from '../bulk/BulkJobService';
-import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, EntityStore, EventIngress, ExecutionStore, FlowStore } from '../ports';
+import type { BulkJobMachine, BulkJobStore, Clock, EntitySource, EntityStore, EventIngress, ExecutionStore, FlowStore, TimerService } from '../ports';
 import { EntityService } from './EntityService';
 import { EventService } from './EventService';
 import { ExecutionService } from './ExecutionService';
@@ -20,6 +20,8 @@ export interface ApiServiceDeps {
   entities: EntityStore;
   ingress: EventIngress;
   clock: Clock;
+  /** disarms timers when executions or schedules are cancelled */
+  timers?: TimerService;
   /** how long a manual start waits for its execution to exist (default 10 s) */
   startWaitMs?: number;
   /** the bulk runner: its job store, the entities it selects from and its state machine */
@@ -37,6 +39,7 @@ export function createApiServices(deps: ApiServiceDeps): ApiServices {
       entities: deps.entities,
       events,
       clock: deps.clock,
+      ...(deps.timers ? { timers: deps.timers } : {}),
       ...(deps.startWaitMs !== undefined ? { startWaitMs: deps.startWaitMs } : {}),
     }),
     entities: new EntityService({ entities: deps.entities }),

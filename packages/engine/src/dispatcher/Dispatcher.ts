@@ -1,19 +1,33 @@
 import {
   type ActionResult,
+  type ActionSchedule,
   ConflictError,
   type DecideContext,
   type Decision,
+  type EventPattern,
   type ExecutionState,
+  type SendWindow,
+  type TimerDecision,
+  addDuration,
+  computeFireTime,
   evaluateConditions,
   isFinal,
+  matchesPattern,
+  nextWindowTime,
   onResult,
   onStateChanged,
   onSweep,
+  onTimer,
+  resolveWindowZone,
   type SweepInput,
+  timerChanges,
+  timersOf,
 } from '@autoflow/core';
 import { planOf } from '../executions/planOf';
+import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
+import { writeState } from '../executions/writeState';
 import type { Admission } from './Admission';
-import type { Clock, DispatchPublisher, ExecutionRecord, ExecutionStore, Logger, Timer, TimerService } from '../ports';
+import type { Clock, DispatchPublisher, Entity, ExecutionRecord, ExecutionStore, Logger, RecentEventStore, Timer, TimerService } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface DispatcherDeps {
@@ -23,6 +37,10 @@ export interface DispatcherDeps {
   publisher: DispatchPublisher;
   /** where scheduled slots wait (retries, delays, wait timeouts, send windows) */
   timers?: TimerService;
+  /** reads the entity afresh when a timer fires (AFTER_SCHEDULE conditions, date attributes) */
+  entities?: { get(orgId: string, entityId: string): Promise<Entity | undefined> };
+  /** the per-entity look-back a wait step checks when it starts */
+  recentEvents?: RecentEventStore;
   clock: Clock;
   random?: () => number;
   logger?: Logger;
@@ -58,7 +76,7 @@ export class Dispatcher {
     return this.apply(record, onStateChanged(state, planOf(record.flow), this.context(record)));
   }
 
-  /** A worker wrote the result of one attempt. */
+  /** A worker wrote the result of one attempt (or a wait step ended). */
   async onResult(orgId: string, executionId: string, result: ActionResult): Promise<DispatchOutcome> {
     const record = await this.deps.executions.load(orgId, executionId);
     if (!record) return 'missing';
@@ -66,12 +84,20 @@ export class Dispatcher {
   }
 
   /**
-   * A timer fired. A timer fired early (the clock has not reached `due_at`) is `'early'`: the
-   * caller arms it again. A late, duplicated or cancelled timer changes nothing (`'none'`).
+   * A timer fired. A timer fired early (the clock has not reached the slot's due time) is
+   * `'early'`: the caller arms it again. A late, duplicated or cancelled timer changes nothing.
+   * The entity is read afresh: a delayed condition (AFTER_SCHEDULE) checks the data as it is now.
    */
   async onTimer(timer: Timer): Promise<DispatchOutcome> {
-    if (timer.due_at > this.deps.clock.now()) return 'early';
-    return this.onLeaseExpired(timer.org_id, timer.execution_id);
+    const record = await this.deps.executions.load(timer.org_id, timer.execution_id);
+    if (!record) return 'missing';
+    const slot = record.state.acts[timer.index];
+    const due = slot?.k === 'retry' ? slot.ra : slot?.sa;
+    if (slot?.ts === timer.seq && due !== undefined && due > this.deps.clock.now()) return 'early';
+    // Armed just before the state write that it belongs to, and that write is not visible yet.
+    if (record.state.seq < timer.seq && !isFinal(record.state.status)) throw new Error(`timer ${timer.execution_id}.${timer.index}.${timer.seq} is ahead of its execution (seq ${record.state.seq}); try again`);
+    const fresh = await this.freshEntity(record);
+    return this.apply(fresh, onTimer(fresh.state, planOf(fresh.flow), timer, this.context(fresh)));
   }
 
   /** The sweeper found the execution's lease expired. */
@@ -79,6 +105,12 @@ export class Dispatcher {
     const record = await this.deps.executions.load(orgId, executionId);
     if (!record) return 'missing';
     const { state } = record;
+    // A waiting slot whose timer was lost: fire it as the timer would have.
+    const lost = isFinal(state.status) ? undefined : timersOf(state).find((t) => t.due_at <= this.deps.clock.now());
+    if (lost && state.lease_until <= this.deps.clock.now()) {
+      const fresh = await this.freshEntity(record);
+      return this.apply(fresh, onTimer(fresh.state, planOf(fresh.flow), lost, this.context(fresh)));
+    }
     const running = state.acts[state.cur];
     const input: SweepInput =
       running?.s === 'in_progress'
@@ -87,16 +119,24 @@ export class Dispatcher {
     return this.apply(record, onSweep(state, planOf(record.flow), input, this.context(record)));
   }
 
+  private async freshEntity(record: ExecutionRecord): Promise<ExecutionRecord> {
+    const { entity_id: entityId, org_id: orgId } = record.state;
+    if (!entityId || !this.deps.entities) return record;
+    const entity = await this.deps.entities.get(orgId, entityId);
+    return entity ? { ...record, entity } : record;
+  }
+
   private context(record: ExecutionRecord): DecideContext {
     const now = this.deps.clock.now();
+    const { flow, state } = record;
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
     return {
       now,
       random: this.deps.random ?? Math.random,
       evaluateCondition: (conditionId) => {
-        const condition = record.flow.conditions?.find((c) => c.id === conditionId);
+        const condition = flow.conditions?.find((c) => c.id === conditionId);
         if (!condition) return { result: false, reason: `condition ${conditionId} does not exist` };
-        const outputs: Record<string, Record<string, unknown>> = {};
-        for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
         const evaluation = evaluateConditions(condition as Parameters<typeof evaluateConditions>[0], {
           entity: record.entity ?? {},
           ...(record.trigger?.diff ? { diff: record.trigger.diff } : {}),
@@ -104,16 +144,39 @@ export class Dispatcher {
         });
         return { result: evaluation.result, reason: evaluation.reason };
       },
+      fireTimeOf: (index) => {
+        const scheduleId = planOf({ actions: [flow.actions[index]!], conditions: flow.conditions }).actions[0]?.schedule_id;
+        const schedule = (flow.schedules as ActionSchedule[] | undefined)?.find((x) => x.id === scheduleId);
+        if (!schedule) return { ok: false, reason: `schedule ${scheduleId} is not in the flow` };
+        // When earlier actions ended: from their results (the one being handled is not in the state yet), else their slots.
+        const ended = new Map<string, number>();
+        for (const r of record.results) if (r.status === 'success') ended.set(r.action_id, Math.max(ended.get(r.action_id) ?? 0, r.ended_at));
+        const actions: Record<string, { outputs?: Record<string, unknown>; ended_at?: number }> = {};
+        flow.actions.forEach((a, i) => {
+          const end = ended.get(a.id) ?? (state.acts[i]?.s === 'success' ? state.acts[i]?.end : undefined);
+          actions[a.id] = { ...(outputs[a.id] ? { outputs: outputs[a.id] } : {}), ...(end !== undefined ? { ended_at: end } : {}) };
+        });
+        return computeFireTime(schedule, { triggeredAt: state.created_at, ...(record.entity ? { entity: record.entity } : {}), actions });
+      },
+      windowOpensAt: (index) => {
+        const window = flow.actions[index]?.send_window as SendWindow | undefined;
+        return window ? nextWindowTime(window, resolveWindowZone(window, record.entity), now) : now;
+      },
+      addDuration,
     };
   }
 
-  private async apply(record: ExecutionRecord, decision: Decision): Promise<DispatchOutcome> {
+  private async apply(record: ExecutionRecord, decision: TimerDecision): Promise<DispatchOutcome> {
     const { state } = record;
     const admission = this.deps.admission;
     switch (decision.kind) {
       case 'none':
         this.logger.debug('no transition', { execution_id: state.execution_id, reason: decision.reason });
         return 'none';
+      case 'complete':
+        // The wait step's result: its stream record drives onResult, as a worker's would.
+        await this.deps.executions.putResult(state.org_id, state.execution_id, decision.result);
+        return 'written';
       case 'dispatch': {
         let next = decision.next;
         let wake: string[] = [];
@@ -132,11 +195,35 @@ export class Dispatcher {
         this.deps.onTransition?.(state, decision);
         const releasing = admission !== undefined && state.held === true && !runsAnAction(decision.next);
         const next = releasing ? { ...decision.next, held: false } : decision.next;
-        if (!(await this.write(next, decision.expect_seq))) return 'conflict';
+        if (!(await this.write(next, decision.expect_seq, state))) return 'conflict';
         if (releasing) await this.releaseAndWake(state);
+        const waitStarted = timerChanges(state, next).arm.find((t) => t.kind === 'wait');
+        if (waitStarted) await this.lookBack({ ...record, state: next }, waitStarted.index);
         return 'written';
       }
     }
+  }
+
+  /**
+   * A wait step just started: an event it waits for may have arrived moments before (the reply
+   * that came while the previous email was being sent). The listener keeps such events per entity
+   * for a while; one received since the execution began ends the wait at once.
+   */
+  private async lookBack(record: ExecutionRecord, index: number): Promise<void> {
+    const { state, flow } = record;
+    const pattern = (flow.actions[index]?.config as { event?: EventPattern } | undefined)?.event;
+    if (!pattern || !state.entity_id || !this.deps.recentEvents) return;
+    const now = this.deps.clock.now();
+    const from = Math.max(state.created_at, now - WAIT_LOOKBACK_MS);
+    const events = await this.deps.recentEvents.since(state.org_id, state.entity_id, from, now);
+    const hit = events.find((e) => matchesPattern(pattern, e.event));
+    if (!hit) return;
+    const slot = state.acts[index]!;
+    await this.deps.executions.putResult(
+      state.org_id,
+      state.execution_id,
+      waitEventResult({ index, action_id: flow.actions[index]!.id, attempt: slot.n, started_at: slot.at ?? now, now, event: hit }),
+    );
   }
 
   /** Not admitted: the execution waits as `pending` until a release wakes it. */
@@ -177,9 +264,10 @@ export class Dispatcher {
     };
   }
 
-  private async write(next: ExecutionState, expectSeq: number): Promise<boolean> {
+  /** Writes `next` (arming and disarming the timers it changes against `prev`); false when the write lost a race. */
+  private async write(next: ExecutionState, expectSeq: number, prev?: ExecutionState): Promise<boolean> {
     try {
-      await this.deps.executions.writeState(next, expectSeq);
+      await writeState(this.deps, prev ?? next, next, expectSeq);
       return true;
     } catch (err) {
       if (err instanceof ConflictError) return false;

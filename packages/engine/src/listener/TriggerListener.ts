@@ -7,14 +7,23 @@ import {
   guardCounterKey,
   guardSettings,
   hotFlowChecks,
+  ConflictError,
+  type EventPattern,
+  cancel,
+  exitOnReason,
   initialState,
+  isFinal,
   lineageVerdict,
+  listenPatterns,
+  matchesPattern,
   parseEvent,
   windowOf,
 } from '@autoflow/core';
 import { executionIdFor } from '../executions/executionId';
 import { planOf } from '../executions/planOf';
-import type { Clock, DeadLetterSink, ExecutionStore, FlowStore, GuardStore, Logger, StoredFlow, TriggerSnapshot } from '../ports';
+import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
+import { writeState } from '../executions/writeState';
+import type { Clock, DeadLetterSink, ExecutionStore, FlowStore, GuardStore, Logger, RecentEventStore, StoredFlow, TimerService, TriggerSnapshot } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface ListenerDeps {
@@ -25,6 +34,10 @@ export interface ListenerDeps {
   clock: Clock;
   logger?: Logger;
   guardSettings?: Partial<GuardSettings>;
+  /** disarms the timers of executions an exit_on rule ends */
+  timers?: TimerService;
+  /** keeps events that flows listen to, so a wait step that starts just after one still sees it */
+  recentEvents?: RecentEventStore;
   /** observes flows the hot-flow checks disable (metrics, logs) */
   onFlowDisabled?: (event: { org_id: string; flow_id: string; reason: string }) => void;
 }
@@ -76,8 +89,83 @@ export class TriggerListener {
       const decision = await this.start(event, flow, execution_id, trigger_id);
       executions.push({ execution_id, flow_id: flow.id, decision });
     }
+    await this.listen(event, flows);
     this.logger.debug('event matched', { event_id: event.event_id, org_id: event.org_id, candidates: flows.length, matched: executions.length });
     return { status: 'processed', event_id: event.event_id, org_id: event.org_id, executions };
+  }
+
+  /**
+   * What running executions of the entity listen to: an `exit_on` rule that matches ends them as
+   * cancelled (their timers disarmed); a waiting wait step whose pattern matches ends with the
+   * event. The event is first kept in the entity's look-back buffer, then the executions are
+   * read: a wait that registers in between finds the event in the buffer, so none is missed.
+   * Executions this very event started, and events an execution caused itself, are left alone.
+   */
+  private async listen(event: AutomationEvent, flows: StoredFlow[]): Promise<void> {
+    const entityId = typeof event.entity?._id === 'string' ? event.entity._id : undefined;
+    if (!entityId) return;
+    const doc = event as unknown as Record<string, unknown>;
+    const exits = new Map<string, string>();
+    const waits = new Map<string, Set<number>>();
+    for (const flow of flows) {
+      for (const listened of listenPatterns(flow as Parameters<typeof listenPatterns>[0])) {
+        if (!matchesPattern(listened.pattern as EventPattern, doc)) continue;
+        if (listened.kind === 'exit' && !exits.has(flow.id)) {
+          const rule = (flow.exit_on as Array<{ id?: string; reason?: string }>)[listened.rule]!;
+          exits.set(flow.id, exitOnReason(rule, listened.rule, event.type));
+        } else if (listened.kind === 'wait') {
+          const set = waits.get(flow.id) ?? new Set<number>();
+          set.add(listened.action);
+          waits.set(flow.id, set);
+        }
+      }
+    }
+    if (exits.size === 0 && waits.size === 0) return;
+    const now = this.deps.clock.now();
+    if (waits.size > 0 && this.deps.recentEvents) {
+      await this.deps.recentEvents.record(event.org_id, entityId, { event_id: event.event_id, type: event.type, received_at: now, event: doc }, now + WAIT_LOOKBACK_MS);
+    }
+    const states = await this.deps.executions.listByEntity(event.org_id, entityId, 100);
+    for (const state of states) {
+      if (isFinal(state.status) || state.execution_id === event.lineage?.execution_id) continue;
+      if (state.execution_id === executionIdFor(event.org_id, event.event_id, state.flow_id)) continue;
+      const reason = exits.get(state.flow_id);
+      if (reason !== undefined) {
+        await this.exit(event.org_id, state.execution_id, reason);
+        continue;
+      }
+      const waiting = waits.get(state.flow_id);
+      const slot = state.acts[state.cur];
+      if (waiting?.has(state.cur) && slot?.s === 'scheduled' && slot.k === 'wait') {
+        const flow = flows.find((f) => f.id === state.flow_id)!;
+        const result = waitEventResult({
+          index: state.cur,
+          action_id: flow.actions[state.cur]!.id,
+          attempt: slot.n,
+          started_at: slot.at ?? now,
+          now,
+          event: { event_id: event.event_id, type: event.type, received_at: now, event: doc },
+        });
+        await this.deps.executions.putResult(event.org_id, state.execution_id, result);
+      }
+    }
+  }
+
+  /** Ends an execution for an exit_on rule; a write lost to a concurrent change is decided again. */
+  private async exit(orgId: string, executionId: string, reason: string): Promise<void> {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const state = await this.deps.executions.getState(orgId, executionId);
+      if (!state) return;
+      const decision = cancel(state, this.deps.clock.now(), reason);
+      if (decision.kind !== 'write') return;
+      try {
+        await writeState(this.deps, state, decision.next, decision.expect_seq);
+        this.logger.info('execution ended by exit_on', { org_id: orgId, execution_id: executionId, reason });
+        return;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt === 5) throw err;
+      }
+    }
   }
 
   private async candidates(event: AutomationEvent): Promise<StoredFlow[]> {

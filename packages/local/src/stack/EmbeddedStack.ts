@@ -12,6 +12,7 @@ import {
   DynamoGuardStore,
   DynamoAdmissionStore,
   DynamoBulkJobStore,
+  DynamoRecentEventStore,
   EventBridgeDispatchPublisher,
   BULK_STATES,
   bulkJobDefinition,
@@ -174,6 +175,8 @@ export class EmbeddedStack {
     config: DynamoConfigStore;
     /** the org slots, entity locks and their wait queues */
     admission: DynamoAdmissionStore;
+    /** the per-entity look-back of wait steps */
+    recentEvents: DynamoRecentEventStore;
   };
   readonly ingress: SqsEventIngress;
   readonly bus: LocalEventBus;
@@ -246,6 +249,7 @@ export class EmbeddedStack {
         entities: new DynamoEntityStore(db, tables.entities, clock),
         config: new DynamoConfigStore(db, tables.control),
         admission: new DynamoAdmissionStore(db, tables.control),
+        recentEvents: new DynamoRecentEventStore(db, tables.control),
       };
       const ingress = new SqsEventIngress(sqs, queues.queue.url);
       const deadLetters = new SqsDeadLetterSink(sqs, queues.dlq!.url);
@@ -264,23 +268,28 @@ export class EmbeddedStack {
       for (const [type, handler] of Object.entries(builtIns)) registry.register(type, handler);
       for (const [type, handler] of Object.entries(options.customHandlers ?? {})) registry.register(type, handler);
 
+      // The dispatcher arms timers and timers wake the dispatcher: the service calls it through a closure.
+      timers = new LocalTimerService({ client: dynamodb, table: tables.control, clock, logger, onFire: (timer) => dispatcher.onTimer(timer) });
+      const { recentEvents } = stores;
       const listener = new TriggerListener({
         flows: stores.flows,
         executions: stores.executions,
         deadLetters,
         guards: new DynamoGuardStore(db, tables.control),
+        timers,
+        recentEvents,
         clock,
         logger,
         ...(options.guards ? { guardSettings: options.guards } : {}),
       });
       const limits = guardSettings(options.guards);
-      // The dispatcher arms timers and timers wake the dispatcher: the service calls it through a closure.
-      timers = new LocalTimerService({ client: dynamodb, table: tables.control, clock, logger, onFire: (timer) => dispatcher.onTimer(timer) });
       const dispatcher: Dispatcher = new Dispatcher({
         executions: stores.executions,
         admission: new Admission(stores.admission, { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
         publisher,
         timers,
+        entities: stores.entities,
+        recentEvents,
         clock,
         logger,
         ...(options.random ? { random: options.random } : {}),
