@@ -249,4 +249,19 @@ describe('schedules', () => {
     expect((await doc(org, id)).execution_status).toBe('success');
     expect(await mailTo(to)).toHaveLength(1);
   });
+
+  it("send_window: an action outside its window waits for the next allowed minute in the recipient's time zone", async () => {
+    const org = 'sched-13';
+    const to = 'window@example.com';
+    clock.set(Date.parse('2027-06-05T12:00:00.000Z')); // a Saturday
+    const window = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00', time_zone: 'Europe/Berlin', time_zone_attribute: 'tz' };
+    const id = await run(org, { flow_name: 'office hours', actions: [email('hello', to, { send_window: window })] }, { _id: 'c-13', tz: 'America/New_York' });
+    // Monday 09:00 in New York (EDT, UTC-4).
+    expect((await doc(org, id)).actions[0]).toMatchObject({ execution_status: 'scheduled', waiting_for: 'window', scheduled_at: '2027-06-07T13:00:00.000Z' });
+    await stack.advanceClock(Date.parse('2027-06-07T12:59:00.000Z'));
+    expect(await mailTo(to)).toHaveLength(0);
+    await stack.advanceClock(Date.parse('2027-06-07T13:00:00.000Z'));
+    expect((await doc(org, id)).actions[0]).toMatchObject({ execution_status: 'success', started_at: '2027-06-07T13:00:00.000Z' });
+    expect(await mailTo(to)).toHaveLength(1);
+  });
 });

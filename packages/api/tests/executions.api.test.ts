@@ -70,6 +70,36 @@ describe('executions over HTTP', () => {
     expect(await env.call(org, 'POST', `/v1/automation/executions/${ids[0]}/nope/retrigger`, {})).toMatchObject({ status: 404, body: { error: expect.stringMatching(/has no action nope/) } });
   });
 
+  it('cancels a pending schedule with 200 and the schedule, skips its action and goes on; a second cancel is 404', async () => {
+    const flow = (
+      await env.call(org, 'POST', '/v1/automation/flows', {
+        ...manualFlow(env.hooks.url, '/after-delay'),
+        flow_name: 'delayed call',
+        schedules: [{ id: 'tomorrow', numberOfUnits: 1, timePeriod: 'days', timeRelation: 'after', source: { id: 'trigger', origin: 'trigger' } }],
+        actions: [
+          { id: 'later', type: 'trigger-webhook', schedule_id: 'tomorrow', config: { url: `${env.hooks.url}/later` } },
+          { id: 'now', type: 'trigger-webhook', config: { url: `${env.hooks.url}/now` } },
+        ],
+      })
+    ).body;
+    const started = await env.call(org, 'POST', '/v1/automation/executions', { flow_id: flow.id, entity_id: 'acct-1' });
+    const id = started.body.id;
+    await waitFor('the execution to wait for its schedule', async () => {
+      const res = await env.call(org, 'GET', `/v1/automation/executions/${id}`);
+      return res.body.execution_status === 'scheduled' ? res.body : undefined;
+    });
+
+    const cancelled = await env.call(org, 'DELETE', `/v1/automation/executions/${id}/schedules/tomorrow`);
+    expect(cancelled).toMatchObject({ status: 200, body: { id: 'tomorrow', numberOfUnits: 1, timePeriod: 'days', source: { origin: 'trigger' } } });
+    const done = await finished(id);
+    expect(done.execution_status).toBe('success');
+    expect(done.actions[0]).toMatchObject({ id: 'later', execution_status: 'skipped', reason: { message: 'schedule tomorrow was cancelled through the API' } });
+    expect(done.actions[1]).toMatchObject({ id: 'now', execution_status: 'success' });
+
+    const again = await env.call(org, 'DELETE', `/v1/automation/executions/${id}/schedules/tomorrow`);
+    expect(again).toMatchObject({ status: 404, body: { error: expect.stringMatching(/no pending schedule tomorrow/) } });
+  });
+
   it('answers 404 with the reason for cancelling a schedule the execution does not have', async () => {
     const res = await env.call(org, 'DELETE', `/v1/automation/executions/${ids[0]}/schedules/delay-1`);
     expect(res).toMatchObject({ status: 404, body: { status: 404, error: expect.stringMatching(/has no schedule delay-1/) } });

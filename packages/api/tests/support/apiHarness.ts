@@ -42,7 +42,7 @@ export function useApi(options: EmbeddedStackOptions = {}): ApiEnvironment {
   };
   beforeAll(async () => {
     const { stack } = base;
-    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, bulk: stack.bulk });
+    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, timers: stack.timers, bulk: stack.bulk });
     served = await serveApi(createApp({ services, authenticate: hs256Authenticator(TEST_SECRET), logger }));
     env.url = served.url;
   });
