@@ -20,8 +20,8 @@ describe('Lambda bundles', () => {
 
   it('bundles every function from its entry into one self-contained index.js that exports handler', () => {
     const dirs = new Set(workload.functions.map((f) => assetDirOf(logicalId(f.fn))));
-    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, bulk tasks, worker, custom worker, HTTP API
-    expect(dirs.size).toBe(9);
+    // one bundle per entry: ingress, listener, dispatcher, entity events, sweeper, timers, bulk tasks, worker, custom worker, HTTP API
+    expect(dirs.size).toBe(10);
     for (const dir of dirs) {
       const bundle = path.join(dir, 'index.js');
       expect(existsSync(bundle)).toBe(true);

@@ -164,8 +164,11 @@ describe('the HTTP API', () => {
         ['trigger-dlq', stateful.triggerDeadLetterQueue],
         ['own-log-group', api.function.logGroup],
         ['bulk-jobs', workload.bulkJobs.stateMachine],
+        ['timers-queue', stateful.timers.queue],
+        ['timers-scheduler-role', stateful.timers.schedulerRole],
       ];
       const label = (resource: unknown): string => {
+        if (JSON.stringify(resource).endsWith(':schedule/autoflow-test-timers/*"]]}')) return 'timer-schedules';
         const index = /\/index\/([A-Za-z]+)/.exec(JSON.stringify(resource))?.[1];
         const found = named.find(([, c]) => refersTo(resource, logicalId(c)));
         return found ? `${found[0]}${index ? `/index/${index}` : ''}` : JSON.stringify(resource);
@@ -210,6 +213,11 @@ describe('the HTTP API', () => {
           'dynamodb:BatchGetItem entities',
           // POST /v1/automation/events and manual starts
           'sqs:SendMessage trigger-queue',
+          // cancelling an execution disarms its timers (timers.test.ts)
+          'scheduler:CreateSchedule timer-schedules',
+          'scheduler:DeleteSchedule timer-schedules',
+          'iam:PassRole timers-scheduler-role',
+          'sqs:SendMessage timers-queue',
           // bulk jobs: one execution per job, and the answer to its approval step (APPROVE, CANCEL)
           'states:StartExecution bulk-jobs',
           'states:SendTaskSuccess bulk-jobs',

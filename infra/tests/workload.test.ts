@@ -60,9 +60,13 @@ describe('WorkloadStack', () => {
             ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo'
             : name.endsWith('_TABLE')
               ? 'autoflow-test-table'
-              : name.endsWith('_ARN')
-                ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
-                : 'autoflow-test-bus';
+              : name === ENV.timersSchedulerRoleArn
+                ? 'arn:aws:iam::123456789012:role/autoflow-test-timers-scheduler'
+                : name === ENV.timersQueueArn || name === ENV.timersDlqArn
+                  ? 'arn:aws:sqs:eu-central-1:123456789012:autoflow-test-timers'
+                  : name.endsWith('_ARN')
+                    ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
+                    : 'autoflow-test-bus';
       for (const f of workload.functions) {
         const variables = functions[fnId(f)]!.Properties.Environment.Variables as Record<string, unknown>;
         const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sample(k, v)]));
@@ -207,6 +211,8 @@ describe('WorkloadStack', () => {
         [workload.dispatcher.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
         [workload.entityEvents.function, { executions: [], control: [], entities: [] }],
         [workload.sweeper.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
+        // it runs the dispatcher for due timers
+        [workload.timers.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
         [w('trigger-webhook'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: ['dynamodb:GetItem'], entities: [] }],
         [w('map-entity'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'] }],
         [w('send-email'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: ['dynamodb:GetItem'], entities: [] }],
@@ -267,13 +273,15 @@ describe('WorkloadStack', () => {
       const actionsOf = (f: AutoflowFunction) => [...new Set(statementsOf(f).flatMap((s) => s.Action).filter((a) => !a.startsWith('dynamodb:') && !a.startsWith('logs:')))].sort();
       const w = (type: string) => workload.workers.get(type)!.function;
       expect(actionsOf(workload.ingress.function)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      expect(actionsOf(workload.dispatcher.function)).toEqual(['events:PutEvents', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-      expect(actionsOf(workload.sweeper.function)).toEqual(['events:PutEvents']);
+      // arming and disarming timers: the timers queue, the group's schedules, passing the scheduler role (timers.test.ts)
+      const timers = ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule'];
+      expect(actionsOf(workload.dispatcher.function)).toEqual(['events:PutEvents', ...timers, 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+      expect(actionsOf(workload.sweeper.function)).toEqual(['events:PutEvents', ...timers, 'sqs:SendMessage']);
       expect(actionsOf(w('send-email'))).toEqual(['ses:SendEmail', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
       expect(actionsOf(w('trigger-webhook'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'ssm:GetParameter']);
       expect(actionsOf(w('map-entity'))).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
       // bulk jobs: the API starts them and answers their approval step; the runner only answers it
-      expect(actionsOf(workload.api!.function)).toEqual(['sqs:SendMessage', 'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
+      expect(actionsOf(workload.api!.function)).toEqual([...timers, 'sqs:SendMessage', 'states:SendTaskFailure', 'states:SendTaskSuccess', 'states:StartExecution']);
       expect(actionsOf(workload.bulkJobs.function)).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
       for (const f of workload.functions.filter((x) => x !== workload.api!.function && x !== workload.bulkJobs.function)) {
         expect(actionsOf(f).filter((a) => a.startsWith('states:'))).toEqual([]);
@@ -295,6 +303,7 @@ describe('WorkloadStack', () => {
     it('alarms on the first message in every dead-letter queue', () => {
       const queues = [
         stateful.triggerDeadLetterQueue,
+        stateful.timers.deadLetterQueue,
         workload.ingress.deadLetterQueue,
         workload.dispatcher.failureQueue,
         workload.entityEvents.failureQueue,
@@ -349,6 +358,8 @@ describe('WorkloadStack', () => {
         new Set([
           'AwsSolutions::AwsSolutions-L1',
           'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+          // the schedules of the timers group, created and deleted by name (timers.test.ts)
+          'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/autoflow-test-timers/*]',
           'AwsSolutions::AwsSolutions-SQS3',
           'AwsSolutions::AwsSolutions-SNS2',
           // the public resume route and the OpenAPI document, only (httpApi.test.ts)

@@ -127,10 +127,10 @@ export class Monitoring extends Construct {
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${prefix}-pipeline`, defaultInterval: Duration.hours(3) });
     const byName = (names: string[]) => props.functions.filter((f) => names.includes(f.name));
-    const pipeline = byName(['ingress', 'listener', 'dispatcher', 'entity-events', 'sweeper']);
+    const pipeline = byName(['ingress', 'listener', 'dispatcher', 'timers', 'entity-events', 'sweeper']);
     const workers = props.functions.filter((f) => f.name.startsWith('worker-'));
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: `# autoflow ${config.stage}\nplatform bus → ingress → trigger queue → listener → executions stream → dispatcher → automation bus → workers; HTTP API → api`, width: 24, height: 2 }),
+      new cloudwatch.TextWidget({ markdown: `# autoflow ${config.stage}\nplatform bus → ingress → trigger queue → listener → executions stream → dispatcher → automation bus → workers; timers queue → timers → dispatcher; HTTP API → api`, width: 24, height: 2 }),
     );
     this.dashboard.addWidgets(
       graph('Invocations', pipeline.map((f) => f.fn.metricInvocations({ label: f.name, period: FIVE_MINUTES }))),

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { AutoflowFunction } from './AutoflowFunction';
 
@@ -21,4 +21,16 @@ export function acknowledgeStreamListing(fn: AutoflowFunction): void {
     'AwsSolutions-IAM5[Resource::*]',
     'dynamodb:ListStreams does not support resource-level permissions; the stream read actions are scoped to this table stream.',
   );
+}
+
+/**
+ * Acknowledges AwsSolutions-IAM5 for one resource pattern only (`…/*` of a resource whose items
+ * are created by name at run time), so any other wildcard on the same role is still a finding.
+ * cdk-nag names the finding after the resource as synthesized, with `<AWS::Region>` for a `Ref`.
+ */
+export function acknowledgeWildcardResource(scope: IConstruct, resource: string, reason: string): void {
+  const resolved: unknown = Stack.of(scope).resolve(resource);
+  const parts: unknown[] = typeof resolved === 'string' ? [resolved] : ((resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] ?? []);
+  const finding = parts.map((p) => (typeof p === 'string' ? p : `<${(p as { Ref: string }).Ref}>`)).join('');
+  acknowledgeNag(scope, `AwsSolutions-IAM5[Resource::${finding}]`, reason);
 }

@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AutoflowTable } from '../constructs/AutoflowTable';
+import { TimerStore } from '../constructs/Timers';
 import { TriggerQueues } from '../constructs/TriggerQueues';
 
 export interface StatefulStackProps extends StackProps {
@@ -13,7 +14,8 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What holds data and outlives deployments of the code: the three tables, the two buses, the
- * FIFO trigger queue and its DLQ. Deleting the workload stack leaves all of it in place.
+ * FIFO trigger queue and its DLQ, and where timers wait (the timers queue and its DLQ, the
+ * Scheduler group and its role). Deleting the workload stack leaves all of it in place.
  */
 export class StatefulStack extends Stack {
   readonly tables: Record<TableDefinition['id'], dynamodb.Table>;
@@ -21,6 +23,7 @@ export class StatefulStack extends Stack {
   readonly automationBus: events.EventBus;
   readonly triggerQueue: sqs.Queue;
   readonly triggerDeadLetterQueue: sqs.Queue;
+  readonly timers: TimerStore;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -42,10 +45,12 @@ export class StatefulStack extends Stack {
     const queues = new TriggerQueues(this, 'TriggerQueues', { prefix, removalPolicy });
     this.triggerQueue = queues.queue;
     this.triggerDeadLetterQueue = queues.deadLetterQueue;
+    this.timers = new TimerStore(this, 'Timers', { prefix, removalPolicy });
 
     new CfnOutput(this, 'PlatformBusName', { value: this.platformBus.eventBusName, description: 'Put platform events here' });
     new CfnOutput(this, 'PlatformBusArn', { value: this.platformBus.eventBusArn });
     new CfnOutput(this, 'TriggerDeadLetterQueueUrl', { value: this.triggerDeadLetterQueue.queueUrl, description: 'Events that could not be processed, with a reason attribute' });
+    new CfnOutput(this, 'TimersDeadLetterQueueUrl', { value: this.timers.deadLetterQueue.queueUrl, description: 'Timer messages that were not timers, kept failing, or that the Scheduler could not deliver' });
     for (const [name, table] of Object.entries(tables)) new CfnOutput(this, `${capitalise(name)}TableName`, { value: table.tableName });
   }
 }

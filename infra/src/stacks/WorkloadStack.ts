@@ -12,6 +12,7 @@ import { Listener } from '../constructs/Listener';
 import { Monitoring } from '../constructs/Monitoring';
 import { acknowledgeNag } from '../constructs/nagSuppressions';
 import { Sweeper } from '../constructs/Sweeper';
+import { Timers } from '../constructs/Timers';
 import { Worker } from '../constructs/Worker';
 import type { StatefulStack } from './StatefulStack';
 
@@ -30,6 +31,8 @@ export class WorkloadStack extends Stack {
   readonly dispatcher: Dispatcher;
   readonly entityEvents: EntityEvents;
   readonly sweeper: Sweeper;
+  /** the function that hands due timers to the dispatcher */
+  readonly timers: Timers;
   /** the bulk job state machine and the function that runs its steps */
   readonly bulkJobs: BulkJobs;
   /** by action type; the fallback worker under `*` */
@@ -64,6 +67,12 @@ export class WorkloadStack extends Stack {
     this.sweeper = new Sweeper(this, 'Sweeper', { defaults, executions, control, automationBus: stateful.automationBus });
     this.bulkJobs = new BulkJobs(this, 'BulkJobs', { defaults, executions, control, entities });
 
+    // ── timers (docs/decisions/0008-timers.md) ───────────────────────────────────────────────
+    // The dispatcher and the sweeper arm and disarm timers as their transitions schedule and
+    // unschedule slots; the listener ends waits and exits; the timers function re-arms early ones.
+    this.timers = new Timers(this, 'Timers', { defaults, store: stateful.timers, executions, control, automationBus: stateful.automationBus });
+    for (const f of [this.dispatcher.function, this.sweeper.function, this.listener.function]) stateful.timers.connect(f);
+
     const resources = { executions, control, entities, triggerQueue: stateful.triggerQueue, automationBus: stateful.automationBus };
     const knownTypes = [...BUILT_IN_ACTION_TYPES, ...config.customActions.map((a) => a.type)];
     const workers = new Map<string, Worker>();
@@ -79,6 +88,8 @@ export class WorkloadStack extends Stack {
     // the token again. See docs/deploy.md, "The HTTP API".
     if (config.api) {
       this.api = new HttpApi(this, 'Api', { defaults, settings: config.api, executions, control, entities, triggerQueue: stateful.triggerQueue, bulk: this.bulkJobs });
+      // cancelling an execution disarms its timers; the API's environment schema (packages/api) has no timer settings yet
+      stateful.timers.grantArm(this.api.function);
       new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (append /v1/automation/flows, /openapi.json, …)' });
     } else {
       this.api = undefined;
@@ -94,6 +105,7 @@ export class WorkloadStack extends Stack {
       this.dispatcher.function,
       this.entityEvents.function,
       this.sweeper.function,
+      this.timers.function,
       this.bulkJobs.function,
       ...[...workers.values()].map((w) => w.function),
       ...(this.api ? [this.api.function] : []),
@@ -115,6 +127,7 @@ export class WorkloadStack extends Stack {
           functions,
           deadLetterQueues: [
             { name: 'triggers', queue: stateful.triggerDeadLetterQueue },
+            { name: 'timers', queue: stateful.timers.deadLetterQueue },
             { name: 'ingress', queue: this.ingress.deadLetterQueue },
             { name: 'dispatcher', queue: this.dispatcher.failureQueue },
             { name: 'entity-events', queue: this.entityEvents.failureQueue },
