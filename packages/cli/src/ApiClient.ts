@@ -14,27 +14,26 @@ export interface ApiOptions {
  * `ApiError`s carrying the API's `{status, error, problems}`.
  */
 export class ApiClient {
+  /** `token` undefined: requests go without one (the dev routes need none) */
   constructor(
     readonly baseUrl: string,
-    private readonly token: string,
+    private readonly token: string | undefined,
     private readonly timeoutMs = 30_000,
   ) {}
 
   /** `--api` / `AUTOFLOW_API_URL` (default the dev server's URL) and `--token` / `AUTOFLOW_TOKEN`. */
   static from(opts: ApiOptions, io: CliIo): ApiClient {
-    const raw = opts.api ?? io.env.AUTOFLOW_API_URL ?? DEFAULT_API_URL;
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new UsageError(`--api: "${raw}" is not a URL (expected e.g. ${DEFAULT_API_URL})`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api: "${raw}" is not an http(s) URL`);
+    const baseUrl = apiUrl(opts, io);
     const token = opts.token ?? io.env.AUTOFLOW_TOKEN;
     if (!token) {
       throw new UsageError('no API token: pass --token or set AUTOFLOW_TOKEN (on the embedded stack: export AUTOFLOW_TOKEN=$(pnpm -s autoflow token --org demo))');
     }
-    return new ApiClient(url.toString().replace(/\/+$/, ''), token);
+    return new ApiClient(baseUrl, token);
+  }
+
+  /** For the dev routes of `autoflow dev` (`/dev/…`): the same URL as `from`, no token. */
+  static forDevRoutes(opts: Pick<ApiOptions, 'api'>, io: CliIo, timeoutMs?: number): ApiClient {
+    return new ApiClient(apiUrl(opts, io), undefined, timeoutMs);
   }
 
   get<T>(path: string): Promise<T> {
@@ -58,11 +57,18 @@ export class ApiClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}),
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
+      if ((err as Error).name === 'TimeoutError') {
+        throw new ApiError(0, `${method} ${path}: no answer from ${this.baseUrl} within ${Math.round(this.timeoutMs / 1000)} s`);
+      }
       const cause = (err as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause;
       const why = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (err as Error).message;
       throw new ApiError(0, `cannot reach the API at ${this.baseUrl} (${cause}); is \`pnpm dev\` running, or is --api / AUTOFLOW_API_URL right?`);
@@ -81,6 +87,18 @@ export class ApiClient {
     }
     return parsed as T;
   }
+}
+
+function apiUrl(opts: Pick<ApiOptions, 'api'>, io: CliIo): string {
+  const raw = opts.api ?? io.env.AUTOFLOW_API_URL ?? DEFAULT_API_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--api: "${raw}" is not a URL (expected e.g. ${DEFAULT_API_URL})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api: "${raw}" is not an http(s) URL`);
+  return url.toString().replace(/\/+$/, '');
 }
 
 /** `path` segments are user input (ids): they are always encoded. */

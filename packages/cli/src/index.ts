@@ -1,6 +1,7 @@
 export * from './ApiClient';
 export * from './bulkCommand';
 export * from './CliIo';
+export * from './clockCommand';
 export * from './describeTransition';
 export * from './devRoutes';
 export * from './devSecret';

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBulkCommand } from './bulkCommand';
 import type { CliIo } from './CliIo';
+import { registerClockCommand } from './clockCommand';
 import { registerDevCommand } from './devCommand';
 import { CliError, EXIT } from './errors';
 import { registerEventsCommand } from './eventsCommand';
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo, result: CommandResult): Command {
   registerEventsCommand(program, io, result);
   registerExecutionsCommand(program, io, result);
   registerBulkCommand(program, io, result);
+  registerClockCommand(program, io, result);
   registerTokenCommand(program, io, result);
   return program;
 }

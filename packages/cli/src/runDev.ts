@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { createApp, hs256Authenticator, serveApi, signDevToken, MIN_HS256_SECRET_BYTES, type ServedApi } from '@autoflow/api';
 import { isFinal } from '@autoflow/core';
 import { type Logger, createApiServices } from '@autoflow/engine';
-import { EmbeddedStack } from '@autoflow/local';
+import { EmbeddedStack, ManualClock } from '@autoflow/local';
 import { ApiClient } from './ApiClient';
 import type { CliIo } from './CliIo';
 import { describeTransition, shortId } from './describeTransition';
@@ -25,6 +25,8 @@ export interface DevOptions {
   exit: boolean;
   /** JSON lines instead of text */
   json: boolean;
+  /** `manual`: the clock starts at the real time and moves only through `/dev/clock` (default real) */
+  clock?: 'real' | 'manual';
 }
 
 /** How long the printed dev token is valid. */
@@ -63,6 +65,7 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
   };
   const stack = await EmbeddedStack.start({
     logger,
+    ...(opts.clock === 'manual' ? { clock: new ManualClock(Date.now()) } : {}),
     // Lambda's pace on a quiet stream: DynamoDB Local answers each read in time that grows with
     // the stream, so a long-running install polling faster spends its CPU on idle reads
     pollIntervalMs: 250,
@@ -79,9 +82,18 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
   });
   let served: ServedApi | undefined;
   try {
-    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, bulk: stack.bulk });
+    const services = createApiServices({ ...stack.stores, ingress: stack.ingress, clock: stack.clock, timers: stack.timers, bulk: stack.bulk });
     const app = createApp({ services, authenticate: hs256Authenticator(secret), logger });
-    const dev = createDevRoutes({ listMail: () => stack.listMail(), log: (line) => report('webhook', line) });
+    const dev = createDevRoutes({
+      listMail: () => stack.listMail(),
+      log: (line, topic = 'webhook', data) => report(topic, line, data),
+      clock: {
+        mode: stack.manualClock ? 'manual' : 'real',
+        now: () => stack.clock.now(),
+        timers: () => ({ armed: stack.timers.armed, nextDueAt: stack.timers.nextDue()?.due_at }),
+        advanceTo: (to) => stack.advanceClock(to),
+      },
+    });
     try {
       served = await serveApi(
         { fetch: (request, ...rest) => (dev.handles(new URL(request.url).pathname) ? dev.fetch(request) : app.fetch(request, ...rest)) },
@@ -115,6 +127,9 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
         `  webhook echo  ${url}/dev/webhook-echo   (what the example flows call)`,
         `  SES sink      ${stack.endpoints.ses}/store   (also: curl -s ${url}/dev/mail)`,
         `  DynamoDB      ${stack.endpoints.dynamodb}`,
+        stack.manualClock
+          ? `  clock         manual, at ${new Date(stack.clock.now()).toISOString()}   (move it: autoflow clock advance P1D)`
+          : '  clock         real   (to move time by hand instead: autoflow dev --clock manual)',
         `  emulator processes: ${stack.pids.map((pid) => `pid ${pid}`).join(', ')} (stopped with the dev server)`,
         '',
         `Use the API from another terminal (the token names org "${opts.org}" and is valid for ${DEV_TOKEN_TTL_SECONDS / 3600} h):`,
@@ -130,6 +145,7 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
         webhook_echo_url: `${url}/dev/webhook-echo`,
         ses_sink_url: `${stack.endpoints.ses}/store`,
         dynamodb_url: stack.endpoints.dynamodb,
+        clock: stack.manualClock ? 'manual' : 'real',
         pids: stack.pids,
         flows: flows.length,
         invalid_flows: invalid.length,
