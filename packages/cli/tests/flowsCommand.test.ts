@@ -28,7 +28,8 @@ describe('autoflow flows validate', () => {
     expect(run.stdout).toContain('✓ ');
     expect(run.stdout).toContain('"Order placed: notify ERP, tag the order, email the customer" (order-placed)');
     expect(run.stdout).toContain('"Welcome new contacts who opted in" (contact-welcome)');
-    expect(run.stdout).toContain('2 flow file(s): 2 valid, 0 invalid');
+    expect(run.stdout).toContain('"Trial sequence: welcome, tips, a nudge if no reply, a reminder the day before the trial ends" (trial-sequence)');
+    expect(run.stdout).toContain('3 flow file(s): 3 valid, 0 invalid');
     expect(run.stdout).not.toContain('flow.schema.json');
   });
 
