@@ -115,15 +115,21 @@ describe('schedules', () => {
     await stack.idle();
     const id = await run(
       org,
-      { flow_name: 'after', schedules: [oneDay], conditions: [condition('AFTER_SCHEDULE')], actions: [email('welcome', 'after-order@example.com', { condition_id: 'is-active' })] },
+      {
+        flow_name: 'after',
+        schedules: [oneDay],
+        conditions: [condition('AFTER_SCHEDULE')],
+        actions: [email('welcome', 'after-order@example.com', { condition_id: 'is-active' }), email('welcome-too', 'after-order@example.com', { condition_id: 'is-active' })],
+      },
       { _id: 'c-4', status: 'draft' },
     );
     expect((await doc(org, id)).actions[0].execution_status).toBe('scheduled');
     await stack.stores.entities.update(org, 'c-4', { status: 'active' });
     await stack.idle();
     await stack.advanceClock(clock.now() + DAY);
-    expect((await doc(org, id)).actions[0].execution_status).toBe('success');
-    expect(await mailTo('after-order@example.com')).toHaveLength(1);
+    // Both actions of the block see the entity as it is now, not as it was at the trigger.
+    expect((await doc(org, id)).actions.map((a: any) => a.execution_status)).toEqual(['success', 'success']);
+    expect(await mailTo('after-order@example.com')).toHaveLength(2);
   });
 
   it('BEFORE_SCHEDULE: checks now and skips the block at once when the condition does not hold; nothing is armed', async () => {

@@ -217,4 +217,32 @@ describe('sequences', () => {
     expect(await stack.advanceClock(clock.now() + 4 * DAY)).toMatchObject({ fired: 0 });
     expect(await mailTo(to)).toHaveLength(0);
   });
+
+  it('a timer that fires while the entity is locked by another execution runs its action once the lock is free', async () => {
+    const org = 'seq-locked';
+    const to = 'locked@example.com';
+    release = undefined;
+    const delayed = await saveFlow(stack, org, {
+      flow_name: 'delayed',
+      triggers: [{ type: 'entity_manual', configuration: {} }],
+      // shorter than the entity lock's lease, which the clock must not outrun here
+      schedules: [{ id: 'in-5-minutes', numberOfUnits: 5, timePeriod: 'minutes', source: { id: 'trigger', origin: 'trigger' } }],
+      actions: [email('later', to, { schedule_id: 'in-5-minutes' })],
+    });
+    const holder = await saveFlow(stack, org, { flow_name: 'holder', triggers: [{ type: 'entity_manual', configuration: {} }], actions: [{ id: 'hold', type: 'slow-send', config: {} }] });
+    const id = await start(org, delayed.id, { _id: 'lead-9' });
+    const slot = (await stack.stores.executions.getState(org, id))!.acts[0]!;
+    const eventId = `seq-${++n}`;
+    await stack.publishEvents([{ event_id: eventId, org_id: org, type: 'manual', flow_id: holder.id, entity: { _id: 'lead-9', _schema: 'contact' } }]);
+    await waitFor('the other execution to hold the entity', async () => ((await stack.stores.executions.getState(org, executionIdFor(org, eventId, holder.id)))?.held && release ? true : undefined));
+
+    // The delay's timer fires while the entity is locked: the execution waits for the lock.
+    clock.set(slot.sa!);
+    expect(await stack.dispatcher.onTimer({ org_id: org, execution_id: id, index: 0, seq: slot.ts!, due_at: slot.sa!, kind: 'delay' })).toBe('waiting');
+    expect(await stack.stores.executions.getState(org, id)).toMatchObject({ status: 'pending', acts: [{ s: 'pending', sd: 1 }] });
+
+    release!();
+    await waitFor('the delayed action to run once the lock is free', async () => ((await stack.stores.executions.getState(org, id))?.status === 'success' ? true : undefined));
+    expect(await mailTo(to)).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@ import { ApiEnvSchema } from '@autoflow/api/src/lambda';
 import { BULK_STATES, BulkTasksEnvSchema, ENV, WAIT_FOR_TASK_TOKEN, bulkJobDefinition, loadLambdaConfig } from '@autoflow/aws';
 import type { IConstruct } from 'constructs';
 import type { AutoflowFunction } from '../src/constructs/AutoflowFunction';
-import { logicalId, refersTo, synthesize } from './support/synthesize';
+import { logicalId, refersTo, sampleVariable, synthesize } from './support/synthesize';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type State = Record<string, unknown> & { Type: string };
@@ -139,12 +139,7 @@ describe('BulkJobs', () => {
     it('gets the state machine ARN, in an environment its entry accepts', () => {
       const variables = variablesOf(workload.api!.function);
       expect(variables[ENV.bulkStateMachineArn]).toEqual({ Ref: machineId });
-      const env = Object.fromEntries(
-        Object.entries(variables).map(([k, v]) => [
-          k,
-          typeof v === 'string' ? v : k === ENV.bulkStateMachineArn ? STATE_MACHINE_ARN : k.endsWith('_URL') ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo' : 'autoflow-test-table',
-        ]),
-      );
+      const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, k === ENV.bulkStateMachineArn ? STATE_MACHINE_ARN : sampleVariable(k, v)]));
       expect(loadLambdaConfig(ApiEnvSchema, env).bulkStateMachineArn).toBe(STATE_MACHINE_ARN);
     });
 

@@ -3,7 +3,7 @@ import { ENV, loadLambdaConfig } from '@autoflow/aws';
 import { Match } from 'aws-cdk-lib/assertions';
 import { problemsOf } from '../src/cli';
 import type { IConstruct } from 'constructs';
-import { TEST_CONTEXT, logicalId, refersTo, synthesize } from './support/synthesize';
+import { TEST_CONTEXT, logicalId, refersTo, sampleVariable, synthesize } from './support/synthesize';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 type OpenApiDocument = { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -112,18 +112,7 @@ describe('the HTTP API', () => {
         const name = { executions: ENV.executionsTable, control: ENV.controlTable, entities: ENV.entitiesTable }[table];
         expect(refersTo(variables[name], logicalId(stateful.tables[table]))).toBe(true);
       }
-      const resolved = Object.fromEntries(
-        Object.entries(variables).map(([k, v]) => [
-          k,
-          typeof v === 'string'
-            ? v
-            : k === ENV.triggerQueueUrl
-              ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo'
-              : k === ENV.bulkStateMachineArn
-                ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
-                : `autoflow-test-${k.toLowerCase()}`,
-        ]),
-      );
+      const resolved = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sampleVariable(k, v)]));
       expect(loadLambdaConfig(ApiEnvSchema, resolved).jwks).toEqual({ jwksUrl: 'https://login.example.com/tenant-1/.well-known/jwks.json', issuer: ISSUER, audience: AUDIENCE });
     });
 

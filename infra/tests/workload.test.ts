@@ -5,7 +5,7 @@ import { DISPATCHER_STREAM_FILTER, ENV, LAMBDA_ENV_SCHEMAS, METRIC, METRICS_NAME
 import { BUILT_IN_ACTION_TYPES, fallbackRoute, matchesPattern, workerRoutes } from '@autoflow/core';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { AutoflowFunction, FunctionKind } from '../src/constructs/AutoflowFunction';
-import { logicalId, refersTo, synthesize } from './support/synthesize';
+import { logicalId, refersTo, sampleVariable, synthesize } from './support/synthesize';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -53,23 +53,9 @@ describe('WorkloadStack', () => {
     });
 
     it('gives each function an environment its entry accepts (the schema of its kind)', () => {
-      const sample = (name: string, value: unknown) =>
-        typeof value === 'string'
-          ? value
-          : name.endsWith('_URL')
-            ? 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo'
-            : name.endsWith('_TABLE')
-              ? 'autoflow-test-table'
-              : name === ENV.timersSchedulerRoleArn
-                ? 'arn:aws:iam::123456789012:role/autoflow-test-timers-scheduler'
-                : name === ENV.timersQueueArn || name === ENV.timersDlqArn
-                  ? 'arn:aws:sqs:eu-central-1:123456789012:autoflow-test-timers'
-                  : name.endsWith('_ARN')
-                    ? 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs'
-                    : 'autoflow-test-bus';
       for (const f of workload.functions) {
         const variables = functions[fnId(f)]!.Properties.Environment.Variables as Record<string, unknown>;
-        const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sample(k, v)]));
+        const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, sampleVariable(k, v)]));
         expect(() => loadLambdaConfig(ENV_SCHEMAS[f.kind], env)).not.toThrow();
       }
     });
@@ -207,12 +193,17 @@ describe('WorkloadStack', () => {
       const admission = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
       const expected: Array<[AutoflowFunction, Record<'executions' | 'control' | 'entities', string[]>]> = [
         [workload.ingress.function, { executions: [], control: [], entities: [] }],
-        [workload.listener.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem'], control: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], entities: [] }],
-        [workload.dispatcher.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
+        // exit_on and wait steps: an entity's executions (BatchGetItem of their states), the look-back (control PutItem)
+        [
+          workload.listener.function,
+          { executions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'], control: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], entities: [] },
+        ],
+        // a fired delay reads its entity afresh (entities GetItem)
+        [workload.dispatcher.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: ['dynamodb:GetItem'] }],
         [workload.entityEvents.function, { executions: [], control: [], entities: [] }],
-        [workload.sweeper.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
+        [workload.sweeper.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: ['dynamodb:GetItem'] }],
         // it runs the dispatcher for due timers
-        [workload.timers.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: [] }],
+        [workload.timers.function, { executions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], control: admission, entities: ['dynamodb:GetItem'] }],
         [w('trigger-webhook'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: ['dynamodb:GetItem'], entities: [] }],
         [w('map-entity'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: [], entities: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'] }],
         [w('send-email'), { executions: ['dynamodb:PutItem', 'dynamodb:Query'], control: ['dynamodb:GetItem'], entities: [] }],
@@ -247,7 +238,7 @@ describe('WorkloadStack', () => {
       }
     });
 
-    it('lets the sweeper query only the sparse active index, the API the executions byEntity and byOrg indexes and the bulk runner the entity indexes', () => {
+    it('lets the sweeper query only the sparse active index, the API the executions byEntity and byOrg indexes, the listener byEntity and the bulk runner the entity indexes', () => {
       const indexStatements = statementsOf(workload.sweeper.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(indexStatements).toEqual([expect.objectContaining({ Action: ['dynamodb:Query'], Resource: { 'Fn::Join': ['', [expect.anything(), '/index/active']] } })]);
       const index = (table: keyof typeof stateful.tables, name: string) => ({
@@ -263,7 +254,11 @@ describe('WorkloadStack', () => {
       const bulkIndexStatements = statementsOf(workload.bulkJobs.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'));
       expect(bulkIndexStatements).toEqual([entityIndexes]);
       expect(bulkIndexStatements[0]!.Resource).toHaveLength(2);
-      const withIndexes: AutoflowFunction[] = [workload.sweeper.function, workload.api!.function, workload.bulkJobs.function];
+      // exit_on and wait steps find an entity's executions
+      expect(statementsOf(workload.listener.function).filter((s) => JSON.stringify(s.Resource).includes('/index/'))).toEqual([
+        expect.objectContaining({ Action: ['dynamodb:Query'], Resource: index('executions', 'byEntity') }),
+      ]);
+      const withIndexes: AutoflowFunction[] = [workload.sweeper.function, workload.api!.function, workload.bulkJobs.function, workload.listener.function];
       for (const f of workload.functions.filter((x) => !withIndexes.includes(x))) {
         expect(statementsOf(f).filter((s) => JSON.stringify(s.Resource).includes('/index/'))).toEqual([]);
       }

@@ -17,6 +17,8 @@ export interface DispatcherProps {
   defaults: FunctionDefaults;
   executions: dynamodb.ITable;
   control: dynamodb.ITable;
+  /** the built-in entity store: a fired delay reads its entity afresh */
+  entities?: dynamodb.ITable;
   automationBus: events.IEventBus;
 }
 
@@ -41,6 +43,7 @@ export class Dispatcher extends Construct {
       environment: {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.controlTable]: props.control.tableName,
+        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
         [ENV.automationBus]: props.automationBus.eventBusName,
         [ENV.guards]: guardsVariable(config),
       },
@@ -50,6 +53,7 @@ export class Dispatcher extends Construct {
     // load the collection (Query), read a waiter's state (GetItem), write a transition conditionally (PutItem)
     grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem']);
     grantAdmission(this.function, props.control);
+    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
     props.automationBus.grantPutEventsTo(this.function.role);
 
     this.failureQueue = deadLetterQueue(this, 'Failures');

@@ -40,10 +40,11 @@ export class Listener extends Construct {
       timeout: TIMEOUT.listener,
       memoryMb: config.memoryMb.listener ?? config.memoryMb.default,
     });
-    // creation: existence check, then conditional puts of the snapshot and state items
-    grantTable(this.function, props.executions, ['GetItem', 'PutItem']);
-    // flows, trigger index, hot-flow counters, runs and system disables
-    grantTable(this.function, props.control, ['GetItem', 'Query', 'BatchGetItem', 'UpdateItem']);
+    // creation: existence check, then conditional puts of the snapshot and state items; exit_on
+    // and wait steps: an entity's executions (byEntity keys, then their states), a cancel, a wait's result
+    grantTable(this.function, props.executions, ['GetItem', 'PutItem', 'BatchGetItem'], ['byEntity']);
+    // flows, trigger index, hot-flow counters, runs and system disables; the wait look-back (PutItem)
+    grantTable(this.function, props.control, ['GetItem', 'Query', 'BatchGetItem', 'UpdateItem', 'PutItem']);
     grantSend(this.function, props.triggerDeadLetterQueue);
     this.function.fn.addEventSource(
       new SqsEventSource(props.triggerQueue, {

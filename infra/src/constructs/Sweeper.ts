@@ -13,6 +13,8 @@ export interface SweeperProps {
   defaults: FunctionDefaults;
   executions: dynamodb.ITable;
   control: dynamodb.ITable;
+  /** the built-in entity store: a fired delay reads its entity afresh */
+  entities?: dynamodb.ITable;
   automationBus: events.IEventBus;
 }
 
@@ -35,6 +37,7 @@ export class Sweeper extends Construct {
       environment: {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.controlTable]: props.control.tableName,
+        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
         [ENV.automationBus]: props.automationBus.eventBusName,
         [ENV.guards]: guardsVariable(config),
       },
@@ -45,6 +48,7 @@ export class Sweeper extends Construct {
     grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem'], ['active']);
     // a re-driven execution is admitted or released like any other
     grantAdmission(this.function, props.control);
+    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
     props.automationBus.grantPutEventsTo(this.function.role);
     this.function.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.rule = new events.Rule(this, 'Schedule', {

@@ -126,6 +126,8 @@ export interface TimersProps {
   store: TimerStore;
   executions: dynamodb.ITable;
   control: dynamodb.ITable;
+  /** the built-in entity store: a fired delay reads its entity afresh */
+  entities?: dynamodb.ITable;
   automationBus: events.IEventBus;
 }
 
@@ -148,6 +150,7 @@ export class Timers extends Construct {
       environment: {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.controlTable]: props.control.tableName,
+        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
         [ENV.automationBus]: props.automationBus.eventBusName,
         [ENV.guards]: guardsVariable(config),
         ...props.store.environment,
@@ -159,6 +162,7 @@ export class Timers extends Construct {
     // as the dispatcher: load the collection, read a waiter's state, write a transition conditionally
     grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem']);
     grantAdmission(this.function, props.control);
+    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
     props.automationBus.grantPutEventsTo(this.function.role);
     props.store.grantArm(this.function);
     this.function.fn.addEventSource(new SqsEventSource(props.store.queue, { batchSize: TIMERS_BATCH_SIZE, reportBatchItemFailures: true }));

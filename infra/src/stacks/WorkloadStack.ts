@@ -62,15 +62,15 @@ export class WorkloadStack extends Stack {
       executions,
       control,
     });
-    this.dispatcher = new Dispatcher(this, 'Dispatcher', { defaults, executions, control, automationBus: stateful.automationBus });
+    this.dispatcher = new Dispatcher(this, 'Dispatcher', { defaults, executions, control, entities, automationBus: stateful.automationBus });
     this.entityEvents = new EntityEvents(this, 'EntityEvents', { defaults, entities, triggerQueue: stateful.triggerQueue });
-    this.sweeper = new Sweeper(this, 'Sweeper', { defaults, executions, control, automationBus: stateful.automationBus });
+    this.sweeper = new Sweeper(this, 'Sweeper', { defaults, executions, control, entities, automationBus: stateful.automationBus });
     this.bulkJobs = new BulkJobs(this, 'BulkJobs', { defaults, executions, control, entities });
 
     // ── timers (docs/decisions/0008-timers.md) ───────────────────────────────────────────────
     // The dispatcher and the sweeper arm and disarm timers as their transitions schedule and
     // unschedule slots; the listener ends waits and exits; the timers function re-arms early ones.
-    this.timers = new Timers(this, 'Timers', { defaults, store: stateful.timers, executions, control, automationBus: stateful.automationBus });
+    this.timers = new Timers(this, 'Timers', { defaults, store: stateful.timers, executions, control, entities, automationBus: stateful.automationBus });
     for (const f of [this.dispatcher.function, this.sweeper.function, this.listener.function]) stateful.timers.connect(f);
 
     const resources = { executions, control, entities, triggerQueue: stateful.triggerQueue, automationBus: stateful.automationBus };
@@ -88,8 +88,8 @@ export class WorkloadStack extends Stack {
     // the token again. See docs/deploy.md, "The HTTP API".
     if (config.api) {
       this.api = new HttpApi(this, 'Api', { defaults, settings: config.api, executions, control, entities, triggerQueue: stateful.triggerQueue, bulk: this.bulkJobs });
-      // cancelling an execution disarms its timers; the API's environment schema (packages/api) has no timer settings yet
-      stateful.timers.grantArm(this.api.function);
+      // cancelling an execution or a schedule disarms its timers
+      stateful.timers.connect(this.api.function);
       new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API (append /v1/automation/flows, /openapi.json, …)' });
     } else {
       this.api = undefined;

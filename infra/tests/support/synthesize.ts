@@ -5,6 +5,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { ENV } from '@autoflow/aws';
 import { type AutoflowAppOptions, buildAutoflowApp } from '../../src/AutoflowApp';
 
 /** The settings the template tests deploy: one custom action type, SES with a configuration set, the HTTP API. */
@@ -42,3 +43,17 @@ export const logicalId = (construct: IConstruct): string => {
 
 /** True when a CloudFormation value (Ref, GetAtt, ImportValue…) refers to the logical id. */
 export const refersTo = (value: unknown, id: string): boolean => (JSON.stringify(value) ?? '').includes(id);
+
+/**
+ * A plausible value for an environment variable whose template value is a CloudFormation token
+ * (a Ref, an import), so a function's environment can be run through its entry's schema.
+ */
+export function sampleVariable(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (name === ENV.bulkStateMachineArn) return 'arn:aws:states:eu-central-1:123456789012:stateMachine:autoflow-test-bulk-jobs';
+  if (name === ENV.timersSchedulerRoleArn) return 'arn:aws:iam::123456789012:role/autoflow-test-timers-scheduler';
+  if (name === ENV.timersQueueArn || name === ENV.timersDlqArn) return 'arn:aws:sqs:eu-central-1:123456789012:autoflow-test-timers';
+  if (name.endsWith('_URL')) return 'https://sqs.eu-central-1.amazonaws.com/123456789012/q.fifo';
+  if (name.endsWith('_TABLE')) return 'autoflow-test-table';
+  return 'autoflow-test-bus';
+}

@@ -6,12 +6,14 @@ import {
   DynamoFlowStore,
   ENV,
   LOG_LEVELS,
+  OPTIONAL_TIMER_ENV,
   SqsEventIngress,
   StageSchema,
   StateMachineArnSchema,
   createDocumentClient,
   loadLambdaConfig,
   powertoolsLogger,
+  schedulerTimerService,
   stepFunctionsBulkJobMachine,
 } from '@autoflow/aws';
 import { createApiServices, systemClock } from '@autoflow/engine';
@@ -45,7 +47,10 @@ export const ApiEnvSchema = z
     [API_ENV.jwtIssuer]: z.string().min(1),
     [API_ENV.jwtAudience]: z.string().min(1).optional(),
     [ENV.bulkStateMachineArn]: StateMachineArnSchema.optional(),
+    // cancelling an execution or a schedule disarms its timers
+    ...OPTIONAL_TIMER_ENV.variables,
   })
+  .superRefine(OPTIONAL_TIMER_ENV.refine)
   .transform((e) => ({
     stage: e.AUTOFLOW_STAGE,
     logLevel: e.AUTOFLOW_LOG_LEVEL,
@@ -53,6 +58,7 @@ export const ApiEnvSchema = z
     triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL,
     jwks: { jwksUrl: e.AUTOFLOW_JWKS_URL, issuer: e.AUTOFLOW_JWT_ISSUER, ...(e.AUTOFLOW_JWT_AUDIENCE ? { audience: e.AUTOFLOW_JWT_AUDIENCE } : {}) },
     bulkStateMachineArn: e.AUTOFLOW_BULK_STATE_MACHINE_ARN,
+    ...OPTIONAL_TIMER_ENV.settingsOf(e),
   }));
 
 type LambdaHandler = ReturnType<typeof handle>;
@@ -70,12 +76,14 @@ export function createApiLambda(options: { env?: Record<string, string | undefin
     const db = createDocumentClient();
     const executions = new DynamoExecutionStore(db, config.tables.executions);
     const entities = new DynamoEntityStore(db, config.tables.entities, systemClock);
+    const logger = powertoolsLogger('autoflow-api', config.logLevel);
     const services = createApiServices({
       flows: new DynamoFlowStore(db, config.tables.control, systemClock),
       executions,
       entities,
       ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl),
       clock: systemClock,
+      ...(config.timers ? { timers: schedulerTimerService(config.timers, logger) } : {}),
       ...(config.bulkStateMachineArn
         ? {
             bulk: {
@@ -86,7 +94,6 @@ export function createApiLambda(options: { env?: Record<string, string | undefin
           }
         : {}),
     });
-    const logger = powertoolsLogger('autoflow-api', config.logLevel);
     return handle(createApp({ services, authenticate: jwksAuthenticator(config.jwks), logger }));
   };
   return async (event: Parameters<LambdaHandler>[0], context?: Parameters<LambdaHandler>[1]) => {

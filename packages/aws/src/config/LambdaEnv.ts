@@ -154,6 +154,13 @@ const allTimerVariablesOrNone = (e: Partial<TimerEnv>, ctx: z.RefinementCtx): vo
   }
 };
 
+/**
+ * The optional timer variables for an environment schema outside this module (the API function
+ * disarms timers when it cancels executions and schedules): spread `variables` into the object,
+ * `refine` with superRefine, and `settingsOf` in the transform.
+ */
+export const OPTIONAL_TIMER_ENV = { variables: optionalTimerVariables, refine: allTimerVariablesOrNone, settingsOf: optionalTimerSettingsOf };
+
 /** Ingress: platform-bus events onto the FIFO trigger queue. */
 export const IngressEnvSchema = z
   .strictObject({ ...common, [ENV.triggerQueueUrl]: QueueUrlSchema, [ENV.triggerDlqUrl]: QueueUrlSchema })
@@ -188,6 +195,8 @@ const dispatcherVariables = {
   [ENV.controlTable]: TableNameSchema,
   [ENV.automationBus]: BusNameSchema,
   [ENV.guards]: JsonGuardsSchema.optional(),
+  // the built-in entity store: a fired delay reads its entity afresh from it
+  [ENV.entitiesTable]: TableNameSchema.optional(),
 };
 
 const dispatcherConfigOf = (e: z.output<z.ZodObject<typeof dispatcherVariables>>) => ({
@@ -196,6 +205,7 @@ const dispatcherConfigOf = (e: z.output<z.ZodObject<typeof dispatcherVariables>>
   controlTable: e.AUTOFLOW_CONTROL_TABLE,
   automationBus: e.AUTOFLOW_AUTOMATION_BUS,
   guards: e.AUTOFLOW_GUARDS ?? {},
+  ...(e.AUTOFLOW_ENTITIES_TABLE ? { entitiesTable: e.AUTOFLOW_ENTITIES_TABLE } : {}),
 });
 
 /**
@@ -215,7 +225,9 @@ export interface DispatcherSettings extends CommonConfig {
   controlTable: string;
   automationBus: string;
   guards: GuardOverrides;
-  /** without them, scheduled slots wait for the sweeper */
+  /** the built-in entity store, read afresh when a delay fires; the snapshot is used without it */
+  entitiesTable?: string;
+  /** without them nothing can wait: a transition that would arm a timer fails (the CDK app always gives them) */
   timers?: TimerSettings;
 }
 

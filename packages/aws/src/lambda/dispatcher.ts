@@ -1,16 +1,16 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { guardSettings } from '@autoflow/core';
 import { Admission, type DispatchPublisher, Dispatcher, type Logger, type TimerService, systemClock } from '@autoflow/engine';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type DispatcherConfig, DispatcherEnvSchema, type TimerSettings, loadLambdaConfig } from '../config/LambdaEnv';
 import { DynamoAdmissionStore } from '../dynamodb/DynamoAdmissionStore';
+import { DynamoEntityStore } from '../dynamodb/DynamoEntityStore';
+import { DynamoRecentEventStore } from '../dynamodb/DynamoRecentEventStore';
 import { createDocumentClient } from '../dynamodb/documentClient';
 import { DynamoExecutionStore } from '../dynamodb/DynamoExecutionStore';
 import { EventBridgeDispatchPublisher } from '../eventbridge/EventBridgeDispatchPublisher';
 import { createDispatcherHandler } from '../handlers/dispatcherHandler';
-import { SchedulerTimerService } from '../timers/SchedulerTimerService';
+import { schedulerTimerService } from '../timers/createSchedulerTimerService';
 import { type EntryOptions, entryLogger, perContainer, withContext } from './lambdaRuntime';
 
 /** The automation bus publisher both the dispatcher and the sweeper use. */
@@ -19,10 +19,6 @@ export function automationBusPublisher(busName: string): DispatchPublisher {
   return new EventBridgeDispatchPublisher((input) => eventBridge.send(new PutEventsCommand(input)), busName);
 }
 
-/** The timer port on AWS (SQS delays and EventBridge Scheduler), on the system clock. */
-export function schedulerTimerService(settings: TimerSettings, logger: Logger): TimerService {
-  return new SchedulerTimerService({ sqs: new SQSClient({}), scheduler: new SchedulerClient({}), settings, clock: systemClock, logger });
-}
 
 interface BuiltDispatcher {
   dispatcher: Dispatcher;
@@ -49,6 +45,8 @@ export function buildDispatcher(config: DispatcherConfig, logger: Logger): Built
     admission: new Admission(new DynamoAdmissionStore(db, config.controlTable), { orgConcurrency: limits.orgConcurrency, lockLeaseMs: limits.lockLeaseMs }),
     publisher: automationBusPublisher(config.automationBus),
     ...(timers ? { timers } : {}),
+    ...(config.entitiesTable ? { entities: new DynamoEntityStore(db, config.entitiesTable, systemClock) } : {}),
+    recentEvents: new DynamoRecentEventStore(db, config.controlTable),
     clock: systemClock,
     logger,
   });

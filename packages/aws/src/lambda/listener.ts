@@ -7,6 +7,8 @@ import { createDocumentClient } from '../dynamodb/documentClient';
 import { DynamoExecutionStore } from '../dynamodb/DynamoExecutionStore';
 import { DynamoFlowStore } from '../dynamodb/DynamoFlowStore';
 import { DynamoGuardStore } from '../dynamodb/DynamoGuardStore';
+import { DynamoRecentEventStore } from '../dynamodb/DynamoRecentEventStore';
+import { schedulerTimerService } from '../timers/createSchedulerTimerService';
 import { createListenerHandler } from '../handlers/listenerHandler';
 import { SqsDeadLetterSink } from '../sqs/SqsEventIngress';
 import { EmfMetrics } from './EmfMetrics';
@@ -29,6 +31,9 @@ export function createListenerLambda(options: EntryOptions = {}) {
       executions: new DynamoExecutionStore(db, config.executionsTable),
       guards: new DynamoGuardStore(db, config.controlTable),
       guardSettings: config.guards,
+      // exit_on ends executions (disarming their timers); wait steps see events through the look-back
+      ...(config.timers ? { timers: schedulerTimerService(config.timers, logger) } : {}),
+      recentEvents: new DynamoRecentEventStore(db, config.controlTable),
       deadLetters: {
         reject: async (input) => {
           await dlq.reject(input);

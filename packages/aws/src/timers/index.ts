@@ -1,2 +1,3 @@
 export * from './SchedulerTimerService';
 export * from './timerMessage';
+export * from './createSchedulerTimerService';

@@ -96,7 +96,7 @@ export function advance(state: ExecutionState, plan: ExecutionPlan, ctx: DecideC
         continue;
       }
       if (fire.ok && fire.at > ctx.now) return wait(state, acts, i, 'delay', fire.at, ctx.now, { status: 'scheduled', cur: i });
-      acts[i] = { ...acts[i]!, sd: 1 };
+      passDelay(plan, acts, i);
       // AFTER_SCHEDULE: the condition is checked now that the (already due) schedule passed.
       if (action.condition_id && !checkFirst) {
         i--;
@@ -335,16 +335,21 @@ function fire(state: ExecutionState, plan: ExecutionPlan, index: number, ctx: De
   const acts = state.acts.map((a) => ({ ...a }));
   const { k: _k, ts: _ts, ...rest } = slot;
   acts[index] = { ...rest, s: 'pending' };
-  if (slot.k === 'delay') {
-    acts[index]!.sd = 1;
-    const block = action.block?.condition_id;
-    if (block !== undefined) {
-      plan.actions.forEach((a, j) => {
-        if (j > index && a.block?.condition_id === block && acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, sd: 1 };
-      });
-    }
-  }
+  if (slot.k === 'delay') passDelay(plan, acts, index);
   return advance(state, plan, ctx, index, acts);
+}
+
+/**
+ * The delay of the action at `index` has passed: it does not wait again, nor does the rest of its
+ * condition block, which waited for the same schedule (the block waits once).
+ */
+function passDelay(plan: ExecutionPlan, acts: ActionSlot[], index: number): void {
+  acts[index] = { ...acts[index]!, sd: 1 };
+  const block = plan.actions[index]!.block?.condition_id;
+  if (block === undefined) return;
+  plan.actions.forEach((a, j) => {
+    if (j > index && a.block?.condition_id === block && acts[j]!.s === 'pending') acts[j] = { ...acts[j]!, sd: 1 };
+  });
 }
 
 /**

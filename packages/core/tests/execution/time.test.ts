@@ -147,6 +147,15 @@ describe('condition blocks with a schedule', () => {
     ]);
   });
 
+  it('waits once for a block whose schedule is due at once: later actions of the block do not compute it again', () => {
+    const due = { 0: { ok: true as const, at: T0 }, 1: { ok: true as const, at: T0 } };
+    const x = asDispatch(onStateChanged(newExecution(plan), plan, timeCtx(T0, due)));
+    expect(x.next.acts[1]).toMatchObject({ s: 'pending', sd: 1 });
+    // Ten minutes later the fire time would have passed; the block already waited for it.
+    const later = T0 + 10 * 60_000;
+    expect(asDispatch(onResult(x.next, plan, succeeded(x.dispatch, later), timeCtx(later, due))).dispatch.action_id).toBe('y');
+  });
+
   it('RETRY_ALL_PARENT_CONDITION_ACTIONS re-runs the block without waiting for its schedule again', () => {
     const waiting = asWrite(onStateChanged(newExecution(plan), plan, timeCtx(T0, fire))).next;
     const x = asDispatch(onTimer(waiting, plan, fireOf(waiting, 0), timeCtx(T0 + DAY, fire)) as Decision);

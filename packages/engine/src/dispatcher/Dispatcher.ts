@@ -21,7 +21,6 @@ import {
   resolveWindowZone,
   type SweepInput,
   timerChanges,
-  timersOf,
 } from '@autoflow/core';
 import { planOf } from '../executions/planOf';
 import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
@@ -68,7 +67,7 @@ export class Dispatcher {
 
   /** A state item was inserted or changed. */
   async onState(orgId: string, executionId: string): Promise<DispatchOutcome> {
-    const record = await this.deps.executions.load(orgId, executionId);
+    const record = await this.load(orgId, executionId);
     if (!record) return 'missing';
     const { state } = record;
     // Ended from outside (cancelled through the API) while holding its slot and lock.
@@ -78,7 +77,7 @@ export class Dispatcher {
 
   /** A worker wrote the result of one attempt (or a wait step ended). */
   async onResult(orgId: string, executionId: string, result: ActionResult): Promise<DispatchOutcome> {
-    const record = await this.deps.executions.load(orgId, executionId);
+    const record = await this.load(orgId, executionId);
     if (!record) return 'missing';
     return this.apply(record, onResult(record.state, planOf(record.flow), result, this.context(record)));
   }
@@ -86,31 +85,23 @@ export class Dispatcher {
   /**
    * A timer fired. A timer fired early (the clock has not reached the slot's due time) is
    * `'early'`: the caller arms it again. A late, duplicated or cancelled timer changes nothing.
-   * The entity is read afresh: a delayed condition (AFTER_SCHEDULE) checks the data as it is now.
    */
   async onTimer(timer: Timer): Promise<DispatchOutcome> {
-    const record = await this.deps.executions.load(timer.org_id, timer.execution_id);
+    const record = await this.load(timer.org_id, timer.execution_id);
     if (!record) return 'missing';
     const slot = record.state.acts[timer.index];
     const due = slot?.k === 'retry' ? slot.ra : slot?.sa;
     if (slot?.ts === timer.seq && due !== undefined && due > this.deps.clock.now()) return 'early';
     // Armed just before the state write that it belongs to, and that write is not visible yet.
     if (record.state.seq < timer.seq && !isFinal(record.state.status)) throw new Error(`timer ${timer.execution_id}.${timer.index}.${timer.seq} is ahead of its execution (seq ${record.state.seq}); try again`);
-    const fresh = await this.freshEntity(record);
-    return this.apply(fresh, onTimer(fresh.state, planOf(fresh.flow), timer, this.context(fresh)));
+    return this.apply(record, onTimer(record.state, planOf(record.flow), timer, this.context(record)));
   }
 
   /** The sweeper found the execution's lease expired. */
   async onLeaseExpired(orgId: string, executionId: string): Promise<DispatchOutcome> {
-    const record = await this.deps.executions.load(orgId, executionId);
+    const record = await this.load(orgId, executionId);
     if (!record) return 'missing';
     const { state } = record;
-    // A waiting slot whose timer was lost: fire it as the timer would have.
-    const lost = isFinal(state.status) ? undefined : timersOf(state).find((t) => t.due_at <= this.deps.clock.now());
-    if (lost && state.lease_until <= this.deps.clock.now()) {
-      const fresh = await this.freshEntity(record);
-      return this.apply(fresh, onTimer(fresh.state, planOf(fresh.flow), lost, this.context(fresh)));
-    }
     const running = state.acts[state.cur];
     const input: SweepInput =
       running?.s === 'in_progress'
@@ -119,9 +110,16 @@ export class Dispatcher {
     return this.apply(record, onSweep(state, planOf(record.flow), input, this.context(record)));
   }
 
-  private async freshEntity(record: ExecutionRecord): Promise<ExecutionRecord> {
-    const { entity_id: entityId, org_id: orgId } = record.state;
-    if (!entityId || !this.deps.entities) return record;
+  /**
+   * The execution's item collection. A flow that waits for time (schedules) decides on the
+   * entity as it is now, read afresh, not on the trigger's snapshot: days may have passed, and a
+   * delayed condition (AFTER_SCHEDULE) or a date to schedule from must see today's data.
+   */
+  private async load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined> {
+    const record = await this.deps.executions.load(orgId, executionId);
+    const entityId = record?.state.entity_id;
+    if (!record || !entityId || !this.deps.entities || isFinal(record.state.status)) return record;
+    if (!planOf(record.flow).actions.some((a) => a.schedule_id !== undefined)) return record;
     const entity = await this.deps.entities.get(orgId, entityId);
     return entity ? { ...record, entity } : record;
   }
@@ -182,7 +180,7 @@ export class Dispatcher {
         let wake: string[] = [];
         if (admission && !state.held) {
           const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
-          if (!result.granted) return this.wait(state, result.waiting_for);
+          if (!result.granted) return this.wait(state, decision, result.waiting_for);
           next = { ...next, held: true };
           wake = result.wake;
         }
@@ -226,14 +224,22 @@ export class Dispatcher {
     );
   }
 
-  /** Not admitted: the execution waits as `pending` until a release wakes it. */
-  private async wait(state: ExecutionState, waitingFor: string): Promise<DispatchOutcome> {
+  /**
+   * Not admitted: the execution waits as `pending` until a release wakes it. What the decision
+   * settled on the way is kept (a fired timer's slot is pending again, a passed delay stays
+   * passed, skipped actions stay skipped); only the action it would have dispatched is not started.
+   */
+  private async wait(state: ExecutionState, decision: Extract<Decision, { kind: 'dispatch' }>, waitingFor: string): Promise<DispatchOutcome> {
     const now = this.deps.clock.now();
     if (state.status === 'pending' && state.lease_until > now) return 'waiting';
-    const next: ExecutionState = { ...state, status: 'pending', seq: state.seq + 1, updated_at: now, lease_until: now + PENDING_LEASE_MS };
+    const { index, attempt } = decision.dispatch;
+    const acts = decision.next.acts.map((a) => ({ ...a }));
+    const { at: _at, ...slot } = acts[index]!;
+    acts[index] = { ...slot, s: 'pending', n: attempt - 1 };
+    const next: ExecutionState = { ...decision.next, acts, status: 'pending', updated_at: now, lease_until: now + PENDING_LEASE_MS };
     this.deps.onTransition?.(state, { kind: 'write', next, expect_seq: state.seq });
     this.logger.debug('execution waits', { execution_id: state.execution_id, waiting_for: waitingFor });
-    await this.write(next, state.seq);
+    await this.write(next, state.seq, state);
     return 'waiting';
   }
 

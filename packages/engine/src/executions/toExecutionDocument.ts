@@ -1,4 +1,4 @@
-import { type ActionResult, INVALID_SCHEDULE_CONFIG, chainFromLineage } from '@autoflow/core';
+import { type ActionResult, INVALID_SCHEDULE_CONFIG, chainFromLineage, isFinal } from '@autoflow/core';
 import type { ExecutionRecord } from '../ports';
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -21,9 +21,12 @@ export function toExecutionDocument(record: ExecutionRecord): Record<string, unk
     const failed = slot.s === 'failed' || (slot.s === 'scheduled' && slot.k === 'retry' && result?.status === 'failed');
     // A failure the engine decided itself (a schedule that cannot be computed) has no worker result.
     const engineError = slot.s === 'failed' && !result?.error ? codeAndReason(slot.why) : undefined;
+    // An execution ended (cancelled, exited) while this action ran: the action shows what its
+    // result says, or that it was cut off, never `in_progress` for ever.
+    const status = slot.s === 'in_progress' && isFinal(state.status) ? (result && result.attempt === slot.n ? result.status : 'cancelled') : slot.s;
     return strip({
       ...config,
-      execution_status: slot.s,
+      execution_status: status,
       started_at: iso(slot.at),
       updated_at: iso(slot.end ?? slot.at),
       attempts: slot.n,

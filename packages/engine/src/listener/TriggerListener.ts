@@ -106,23 +106,24 @@ export class TriggerListener {
     if (!entityId) return;
     const doc = event as unknown as Record<string, unknown>;
     const exits = new Map<string, string>();
-    const waits = new Map<string, Set<number>>();
+    // Flows with a wait step this event could end; which step, and with which pattern, is read
+    // from each waiting execution's own copy of the flow (the saved flow may have changed since).
+    const waits = new Set<string>();
+    let keep = false;
     for (const flow of flows) {
       for (const listened of listenPatterns(flow as Parameters<typeof listenPatterns>[0])) {
-        if (!matchesPattern(listened.pattern as EventPattern, doc)) continue;
-        if (listened.kind === 'exit' && !exits.has(flow.id)) {
+        if (listened.kind === 'wait') {
+          waits.add(flow.id);
+          keep ||= matchesPattern(listened.pattern as EventPattern, doc);
+        } else if (!exits.has(flow.id) && matchesPattern(listened.pattern as EventPattern, doc)) {
           const rule = (flow.exit_on as Array<{ id?: string; reason?: string }>)[listened.rule]!;
           exits.set(flow.id, exitOnReason(rule, listened.rule, event.type));
-        } else if (listened.kind === 'wait') {
-          const set = waits.get(flow.id) ?? new Set<number>();
-          set.add(listened.action);
-          waits.set(flow.id, set);
         }
       }
     }
-    if (exits.size === 0 && waits.size === 0) return;
+    if (exits.size === 0 && !keep) return;
     const now = this.deps.clock.now();
-    if (waits.size > 0 && this.deps.recentEvents) {
+    if (keep && this.deps.recentEvents) {
       await this.deps.recentEvents.record(event.org_id, entityId, { event_id: event.event_id, type: event.type, received_at: now, event: doc }, now + WAIT_LOOKBACK_MS);
     }
     const states = await this.deps.executions.listByEntity(event.org_id, entityId, 100);
@@ -134,13 +135,15 @@ export class TriggerListener {
         await this.exit(event.org_id, state.execution_id, reason);
         continue;
       }
-      const waiting = waits.get(state.flow_id);
       const slot = state.acts[state.cur];
-      if (waiting?.has(state.cur) && slot?.s === 'scheduled' && slot.k === 'wait') {
-        const flow = flows.find((f) => f.id === state.flow_id)!;
+      if (waits.has(state.flow_id) && slot?.s === 'scheduled' && slot.k === 'wait') {
+        const record = await this.deps.executions.load(event.org_id, state.execution_id);
+        const action = record?.flow.actions[state.cur];
+        const pattern = (action?.config as { event?: EventPattern } | undefined)?.event;
+        if (!action || !pattern || !matchesPattern(pattern, doc)) continue;
         const result = waitEventResult({
           index: state.cur,
-          action_id: flow.actions[state.cur]!.id,
+          action_id: action.id,
           attempt: slot.n,
           started_at: slot.at ?? now,
           now,
