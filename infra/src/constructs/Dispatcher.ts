@@ -1,26 +1,16 @@
-import { DISPATCHER_STREAM_FILTER, ENV } from '@autoflow/aws';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
+import { DISPATCHER_STREAM_FILTER } from '@autoflow/aws';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type DispatcherResources, dispatcherEnvironment, grantDispatcherAccess } from './dispatcherAccess';
 import { TIMEOUT } from '../functionSettings';
 import { lambdaFilters } from '../lambdaFilters';
-import { AutoflowFunction, type FunctionDefaults } from './AutoflowFunction';
+import { AutoflowFunction } from './AutoflowFunction';
 import { deadLetterQueue } from './DeadLetterQueue';
-import { grantAdmission, grantTable } from './grants';
-import { guardsVariable } from './guardsVariable';
 import { acknowledgeStreamListing } from './nagSuppressions';
 
-export interface DispatcherProps {
-  defaults: FunctionDefaults;
-  executions: dynamodb.ITable;
-  control: dynamodb.ITable;
-  /** the built-in entity store: a fired delay reads its entity afresh */
-  entities?: dynamodb.ITable;
-  automationBus: events.IEventBus;
-}
+export type DispatcherProps = DispatcherResources;
 
 /**
  * The dispatcher on the executions stream. The filter criteria are the shared
@@ -40,21 +30,11 @@ export class Dispatcher extends Construct {
       kind: 'dispatcher',
       name: 'dispatcher',
       description: 'Dispatcher: decides what runs next and publishes dispatch-<type>',
-      environment: {
-        [ENV.executionsTable]: props.executions.tableName,
-        [ENV.controlTable]: props.control.tableName,
-        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
-        [ENV.automationBus]: props.automationBus.eventBusName,
-        [ENV.guards]: guardsVariable(config),
-      },
+      environment: dispatcherEnvironment(props),
       timeout: TIMEOUT.dispatcher,
       memoryMb: config.memoryMb.dispatcher ?? config.memoryMb.default,
     });
-    // load the collection (Query), read a waiter's state (GetItem), write a transition conditionally (PutItem)
-    grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem']);
-    grantAdmission(this.function, props.control);
-    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
-    props.automationBus.grantPutEventsTo(this.function.role);
+    grantDispatcherAccess(this.function, props);
 
     this.failureQueue = deadLetterQueue(this, 'Failures');
     this.function.fn.addEventSource(

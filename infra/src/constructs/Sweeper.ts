@@ -1,22 +1,12 @@
-import { ENV } from '@autoflow/aws';
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { type DispatcherResources, dispatcherEnvironment, grantDispatcherAccess } from './dispatcherAccess';
 import { TIMEOUT } from '../functionSettings';
-import { AutoflowFunction, type FunctionDefaults } from './AutoflowFunction';
-import { grantAdmission, grantTable } from './grants';
-import { guardsVariable } from './guardsVariable';
+import { AutoflowFunction } from './AutoflowFunction';
 
-export interface SweeperProps {
-  defaults: FunctionDefaults;
-  executions: dynamodb.ITable;
-  control: dynamodb.ITable;
-  /** the built-in entity store: a fired delay reads its entity afresh */
-  entities?: dynamodb.ITable;
-  automationBus: events.IEventBus;
-}
+export type SweeperProps = DispatcherResources;
 
 /**
  * The sweeper, every minute (timers are precise to a minute). A sweep that fails is not
@@ -29,27 +19,17 @@ export class Sweeper extends Construct {
   constructor(scope: Construct, id: string, props: SweeperProps) {
     super(scope, id);
     const { config } = props.defaults;
-    this.function = new AutoflowFunction(this, 'Sweeper', {
+    this.function = new AutoflowFunction<'sweeper'>(this, 'Sweeper', {
       defaults: props.defaults,
       kind: 'sweeper',
       name: 'sweeper',
       description: 'Sweeper: re-drives executions whose lease expired',
-      environment: {
-        [ENV.executionsTable]: props.executions.tableName,
-        [ENV.controlTable]: props.control.tableName,
-        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
-        [ENV.automationBus]: props.automationBus.eventBusName,
-        [ENV.guards]: guardsVariable(config),
-      },
+      environment: dispatcherEnvironment(props),
       timeout: TIMEOUT.sweeper,
       memoryMb: config.memoryMb.sweeper ?? config.memoryMb.default,
     });
-    // the sparse `active` index, then each execution's state and collection, and its transitions
-    grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem'], ['active']);
-    // a re-driven execution is admitted or released like any other
-    grantAdmission(this.function, props.control);
-    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
-    props.automationBus.grantPutEventsTo(this.function.role);
+    // as the dispatcher, plus the sparse `active` index it reads executions from
+    grantDispatcherAccess(this.function, props, ['active']);
     this.function.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the sweeper every minute',

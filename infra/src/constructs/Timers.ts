@@ -1,15 +1,12 @@
 import { ENV } from '@autoflow/aws';
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AutoflowFunction, type FunctionDefaults } from './AutoflowFunction';
-import { grantAdmission, grantTable } from './grants';
-import { guardsVariable } from './guardsVariable';
+import { type DispatcherResources, dispatcherEnvironment, grantDispatcherAccess } from './dispatcherAccess';
+import { AutoflowFunction } from './AutoflowFunction';
 import { acknowledgeNag, acknowledgeWildcardResource } from './nagSuppressions';
 
 /** The timers function's timeout: it runs the dispatcher for up to 10 timers, as the dispatcher function does for a batch. */
@@ -121,14 +118,8 @@ export class TimerStore extends Construct {
   }
 }
 
-export interface TimersProps {
-  defaults: FunctionDefaults;
+export interface TimersProps extends DispatcherResources {
   store: TimerStore;
-  executions: dynamodb.ITable;
-  control: dynamodb.ITable;
-  /** the built-in entity store: a fired delay reads its entity afresh */
-  entities?: dynamodb.ITable;
-  automationBus: events.IEventBus;
 }
 
 /**
@@ -142,28 +133,17 @@ export class Timers extends Construct {
   constructor(scope: Construct, id: string, props: TimersProps) {
     super(scope, id);
     const { config } = props.defaults;
-    this.function = new AutoflowFunction(this, 'Timers', {
+    this.function = new AutoflowFunction<'timers'>(this, 'Timers', {
       defaults: props.defaults,
       kind: 'timers',
       name: 'timers',
       description: 'Timers: hands due timers (retries, delays, wait timeouts, send windows) to the dispatcher',
-      environment: {
-        [ENV.executionsTable]: props.executions.tableName,
-        [ENV.controlTable]: props.control.tableName,
-        ...(props.entities ? { [ENV.entitiesTable]: props.entities.tableName } : {}),
-        [ENV.automationBus]: props.automationBus.eventBusName,
-        [ENV.guards]: guardsVariable(config),
-        ...props.store.environment,
-      },
+      environment: { ...dispatcherEnvironment(props), ...props.store.environment },
       timeout: TIMERS_TIMEOUT,
       // it runs the dispatcher, with its memory
       memoryMb: config.memoryMb.dispatcher ?? config.memoryMb.default,
     });
-    // as the dispatcher: load the collection, read a waiter's state, write a transition conditionally
-    grantTable(this.function, props.executions, ['GetItem', 'Query', 'PutItem']);
-    grantAdmission(this.function, props.control);
-    if (props.entities) grantTable(this.function, props.entities, ['GetItem']);
-    props.automationBus.grantPutEventsTo(this.function.role);
+    grantDispatcherAccess(this.function, props);
     props.store.grantArm(this.function);
     this.function.fn.addEventSource(new SqsEventSource(props.store.queue, { batchSize: TIMERS_BATCH_SIZE, reportBatchItemFailures: true }));
   }
