@@ -3,6 +3,7 @@ const benches: Record<string, string> = {
   matching: './matching',
   cost: './cost',
   bulk: './bulk',
+  timers: './timers',
 };
 
 async function main(): Promise<void> {
