@@ -31,6 +31,8 @@ export interface RecordedCall {
   /** the input as JSON, to tell whom a call concerns */
   input: string;
   error?: string;
+  /** what the tagger given to the log said when the call was sent (e.g. the component sending it) */
+  component?: string;
   /** when it was sent (epoch ms) and how long until its answer */
   at: number;
   ms: number;
@@ -53,6 +55,9 @@ export class DynamoCallLog {
   private on = false;
   private readonly log: RecordedCall[] = [];
 
+  /** `tag` is asked, in the caller's async context, whom each call is for. */
+  constructor(private readonly tag?: () => string | undefined) {}
+
   /** Adds the recording middleware to a client (a DocumentClient shares its inner client's stack). */
   attach(name: ClientName, client: unknown): void {
     const stack = (client as { middlewareStack: MiddlewareStackLike }).middlewareStack;
@@ -64,6 +69,8 @@ export class DynamoCallLog {
         // In place: a DocumentClient command marshals its own input object, which this is.
         if (name !== 'streams' && name !== 'sqs' && CAPACITY_COMMANDS.has(command) && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'INDEXES';
         const call = describe(name, command, input);
+        const tag = this.tag?.();
+        if (tag !== undefined) call.component = tag;
         try {
           const out = await next(args);
           const output = out.output as Record<string, unknown>;
