@@ -86,7 +86,7 @@ function instrument(proto: object, methods: string[], name: Component): void {
   }
 }
 
-instrument(TriggerListener.prototype, ['handleMessage', 'handleEvent'], 'listener');
+instrument(TriggerListener.prototype, ['handleMessage', 'handleEvent', 'flushRuns'], 'listener');
 instrument(Dispatcher.prototype, ['onState', 'onResult', 'onTimer', 'onLeaseExpired', 'onRecord'], 'dispatcher');
 instrument(WorkerRunner.prototype, ['run'], 'worker');
 instrument(Sweeper.prototype, ['sweep'], 'sweeper');

@@ -26,8 +26,8 @@ describe('the cost of an action', () => {
     const six = await measureExecution(stack, 'cost-org', 6, 20_000);
 
     // The snapshot is written once per execution, never per action.
-    expect(three.writes['create.entity']).toBeGreaterThanOrEqual(20);
-    expect(six.writes['create.entity']).toBe(three.writes['create.entity']);
+    expect(three.writes['create.snapshots']).toBeGreaterThanOrEqual(20);
+    expect(six.writes['create.snapshots']).toBe(three.writes['create.snapshots']);
     // Each worker claim and each result fits in 1 unit; the final write also drops the
     // execution from the sweeper's sparse index, once per execution.
     expect(six.calls.writeState).toBe(6);

@@ -1,17 +1,18 @@
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type ActionResult, ConflictError, type ExecutionState, ValidationError, isBusySlot, isFinal, timersOf } from '@autoflow/core';
+import { type ActionResult, ConflictError, type ExecutionState, ValidationError, isFinal, timersOf, wakesDispatcher } from '@autoflow/core';
 import type { Entity, ExecutionRecord, ExecutionStore, NewExecution, StoredFlow, TriggerSnapshot } from '@autoflow/engine';
 import { executionKeys as K } from '../tables/keys';
 import type { CapacityMeter } from './CapacityMeter';
 import { batchGetAll, isConditionFailure, unmarshallMaybe } from './documentClient';
 
 /** Stored as attributes of the state item; org and execution id are read back from its key. */
-const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'acts', 'reason', 'held'] as const;
+const STATE_FIELDS = ['flow_id', 'entity_id', 'status', 'created_at', 'updated_at', 'seq', 'cur', 'lease_until', 'stop_after', 'parked', 'acts', 'reason', 'held'] as const;
 
 /** The executions table (see tables/TableDefinition.ts for the item collection). */
 export class DynamoExecutionStore implements ExecutionStore {
@@ -29,8 +30,8 @@ export class DynamoExecutionStore implements ExecutionStore {
   stateItem(state: ExecutionState): Record<string, unknown> {
     const item: Record<string, unknown> = { ...K.state(state.org_id, state.execution_id) };
     for (const f of STATE_FIELDS) if (state[f] !== undefined) item[f] = state[f];
-    // The dispatcher's stream filter wakes it only for states with nothing running or waiting.
-    item.busy = state.acts.some(isBusySlot);
+    // The dispatcher's stream filter selects on it (DISPATCHER_STREAM_FILTER).
+    item.wake = wakesDispatcher(state);
     item.created_sk = K.createdSk(state.created_at, state.execution_id);
     item.org_pk = K.orgPk(state.org_id);
     if (state.entity_id) item.entity_pk = K.entityPk(state.org_id, state.entity_id);
@@ -54,8 +55,8 @@ export class DynamoExecutionStore implements ExecutionStore {
 
   async create(input: NewExecution): Promise<'created' | 'exists'> {
     const { state } = input;
-    // Snapshot items first: the state item's stream record wakes the dispatcher, which reads them.
-    await Promise.all(this.snapshotItems(input).map((item) => this.put(`create.${String(item.kind)}`, item)));
+    // Snapshot items first, in one call: the state item's stream record wakes the dispatcher, which reads them.
+    await this.putAll('create.snapshots', this.snapshotItems(input));
     try {
       await this.put('create.state', this.stateItem(state), 'attribute_not_exists(pk)');
       return 'created';
@@ -68,7 +69,7 @@ export class DynamoExecutionStore implements ExecutionStore {
   async getState(orgId: string, executionId: string): Promise<ExecutionState | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.state(orgId, executionId), ConsistentRead: true, ...this.rcc }));
     this.meter?.record('getState', out.ConsumedCapacity, 'read');
-    return out.Item ? toState(out.Item) : undefined;
+    return out.Item ? stateFromItem(out.Item) : undefined;
   }
 
   async load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined> {
@@ -95,7 +96,7 @@ export class DynamoExecutionStore implements ExecutionStore {
     const entity = items.find((i) => i.sk === 'ENTITY')?.entity as Entity | undefined;
     const trigger = items.find((i) => i.sk === 'TRIGGER')?.trigger as TriggerSnapshot | undefined;
     return {
-      state: toState(state),
+      state: stateFromItem(state),
       flow: flow.flow as StoredFlow,
       ...(entity ? { entity } : {}),
       ...(trigger ? { trigger } : {}),
@@ -118,15 +119,16 @@ export class DynamoExecutionStore implements ExecutionStore {
     } catch (err) {
       if (isConditionFailure(err)) {
         const item = (err as { Item?: Record<string, never> }).Item;
-        throw new ConflictError(`execution ${next.execution_id} changed (expected seq ${expectSeq})`, item ? toState(unmarshallMaybe(item)) : undefined);
+        throw new ConflictError(`execution ${next.execution_id} changed (expected seq ${expectSeq})`, item ? stateFromItem(unmarshallMaybe(item)) : undefined);
       }
       throw err;
     }
   }
 
-  async putResult(orgId: string, executionId: string, result: ActionResult): Promise<'created' | 'exists'> {
+  async putResult(orgId: string, executionId: string, result: ActionResult, claimedSeq?: number): Promise<'created' | 'exists'> {
     try {
-      await this.put('putResult', { ...K.result(orgId, executionId, result.index, result.attempt), result }, 'attribute_not_exists(pk)');
+      const item = { ...K.result(orgId, executionId, result.index, result.attempt), result, ...(claimedSeq !== undefined ? { claimed_seq: claimedSeq } : {}) };
+      await this.put('putResult', item, 'attribute_not_exists(pk)');
       return 'created';
     } catch (err) {
       if (isConditionFailure(err)) return 'exists';
@@ -214,8 +216,21 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 
   async batchGetStates(keys: Array<{ pk: string; sk: string }>): Promise<ExecutionState[]> {
-    const byPk = new Map((await batchGetAll(this.db, this.tableName, keys)).map((item) => [String(item.pk), toState(item)]));
+    const byPk = new Map((await batchGetAll(this.db, this.tableName, keys)).map((item) => [String(item.pk), stateFromItem(item)]));
     return keys.map((k) => byPk.get(k.pk)).filter((s): s is ExecutionState => s !== undefined);
+  }
+
+  /** Unconditional puts in one BatchWriteItem (25 at most), retrying unprocessed items. */
+  private async putAll(label: string, items: Record<string, unknown>[]): Promise<void> {
+    let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
+      [this.tableName]: items.map((Item) => ({ PutRequest: { Item } })),
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+      const out = await this.db.send(new BatchWriteCommand({ RequestItems: request, ...this.rcc }));
+      this.meter?.record(label, out.ConsumedCapacity, 'write');
+      request = out.UnprocessedItems as typeof request;
+    }
   }
 
   private async put(label: string, item: Record<string, unknown>, condition?: string): Promise<void> {
@@ -226,7 +241,8 @@ export class DynamoExecutionStore implements ExecutionStore {
   }
 }
 
-function toState(item: Record<string, unknown>): ExecutionState {
+/** The state a stored state item holds (a stream image in document form, a GetItem's item). */
+export function stateFromItem(item: Record<string, unknown>): ExecutionState {
   const ref = K.parseCollection(String(item.pk));
   const state: Record<string, unknown> = { org_id: ref?.org, execution_id: ref?.executionId };
   for (const f of STATE_FIELDS) if (item[f] !== undefined) state[f] = item[f];

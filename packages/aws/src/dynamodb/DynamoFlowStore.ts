@@ -14,15 +14,35 @@ const indexKeysOf = (flow: StoredFlow): string[] => flowIndexKeys(flow as unknow
  * is also filed under the keys of the events its exit_on rules and wait steps listen to.
  * Index items are written before the flow and stale ones removed after it: the index may
  * briefly name a flow that no longer matches (matching re-checks the flow itself), but never
- * misses one that does.
+ * misses one that does. Every change then moves the org's flow-set version, which tells the
+ * listener's memory of candidates that it is stale.
  */
 export class DynamoFlowStore implements FlowStore {
+  private readonly listeners: Array<(orgId: string) => void> = [];
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
     private readonly meter?: CapacityMeter,
   ) {}
+
+  async catalogVersion(orgId: string): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.flowSetVersion(orgId) }));
+    return typeof out.Item?.v === 'number' ? out.Item.v : 0;
+  }
+
+  onChange(listener: (orgId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** After a change to the org's flows: a new flow-set version, and in-process listeners told. */
+  private async changed(orgId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: K.flowSetVersion(orgId), UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': 1 } }),
+    );
+    for (const listener of this.listeners) listener(orgId);
+  }
 
   async get(orgId: string, flowId: string): Promise<StoredFlow | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.flow(orgId, flowId), ConsistentRead: true }));
@@ -51,6 +71,7 @@ export class DynamoFlowStore implements FlowStore {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.flow(flow.org_id, id), kind: 'flow', flow } }));
     const stale = previous ? indexKeysOf(previous).filter((k) => !keys.includes(k)) : [];
     await Promise.all(stale.map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.triggerIndex(flow.org_id, key, id) }))));
+    await this.changed(flow.org_id);
     return flow;
   }
 
@@ -59,6 +80,7 @@ export class DynamoFlowStore implements FlowStore {
     if (!previous) return false;
     await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.flow(orgId, flowId) }));
     await Promise.all(indexKeysOf(previous).map((key) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.triggerIndex(orgId, key, flowId) }))));
+    await this.changed(orgId);
     return true;
   }
 
@@ -80,7 +102,7 @@ export class DynamoFlowStore implements FlowStore {
     return flows;
   }
 
-  async candidates(orgId: string, indexKeys: readonly string[]): Promise<StoredFlow[]> {
+  async candidates(orgId: string, indexKeys: readonly string[], options: { consistent?: boolean } = {}): Promise<StoredFlow[]> {
     const ids = new Set<string>();
     await Promise.all(
       indexKeys.map(async (key) => {
@@ -92,6 +114,7 @@ export class DynamoFlowStore implements FlowStore {
               KeyConditionExpression: 'pk = :pk',
               ExpressionAttributeValues: { ':pk': K.triggerIndexPk(orgId, key) },
               ExclusiveStartKey: startKey,
+              ...(options.consistent ? { ConsistentRead: true } : {}),
               ...(this.meter ? { ReturnConsumedCapacity: 'TOTAL' as const } : {}),
             }),
           );
@@ -101,7 +124,7 @@ export class DynamoFlowStore implements FlowStore {
         } while (startKey);
       }),
     );
-    return this.batchGet(orgId, [...ids]);
+    return this.batchGet(orgId, [...ids], options);
   }
 
   async search(orgId: string, query: FlowSearchQuery): Promise<{ total: number; results: StoredFlow[] }> {
@@ -110,8 +133,8 @@ export class DynamoFlowStore implements FlowStore {
     return { total: matching.length, results: matching.slice(query.from, query.from + query.size) };
   }
 
-  async batchGet(orgId: string, ids: readonly string[]): Promise<StoredFlow[]> {
-    const items = await batchGetAll(this.db, this.tableName, ids.map((id) => K.flow(orgId, id)));
+  async batchGet(orgId: string, ids: readonly string[], options: { consistent?: boolean } = {}): Promise<StoredFlow[]> {
+    const items = await batchGetAll(this.db, this.tableName, ids.map((id) => K.flow(orgId, id)), options);
     return items.map((item) => item.flow as StoredFlow);
   }
 
@@ -127,6 +150,7 @@ export class DynamoFlowStore implements FlowStore {
           ExpressionAttributeValues: { ':false': false, ':details': { disabled_at: at, disabled_by: 'system' } },
         }),
       );
+      await this.changed(orgId);
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;

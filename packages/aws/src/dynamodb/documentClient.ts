@@ -13,10 +13,17 @@ export const isConditionFailure = (err: unknown): boolean =>
   (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 /** Every item of `keys` from one table, 100 keys per BatchGet, retrying unprocessed keys; order not kept. */
-export async function batchGetAll(db: DynamoDBDocumentClient, tableName: string, keys: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < keys.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [tableName]: { Keys: keys.slice(i, i + 100) } };
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead?: boolean }> | undefined = {
+      [tableName]: { Keys: keys.slice(i, i + 100), ...(options.consistent ? { ConsistentRead: true } : {}) },
+    };
     while (request && Object.keys(request).length > 0) {
       const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, unknown> } = await db.send(
         new BatchGetCommand({ RequestItems: request }),

@@ -15,6 +15,14 @@ const DispatchMessageSchema = z.object({
     expect_seq: z.number().int().nonnegative(),
   }),
   next: z.looseObject({ org_id: z.string(), execution_id: z.string(), seq: z.number().int(), acts: z.array(z.any()) }),
+  work: z
+    .looseObject({
+      action: z.looseObject({ id: z.string().min(1), type: z.string().min(1) }),
+      flow_name: z.string(),
+      timeout_ms: z.number().int().positive().optional(),
+      outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
+    })
+    .optional(),
 });
 
 /**

@@ -33,6 +33,8 @@ export const controlKeys = {
   flowPrefix: 'FLOW#',
   triggerIndex: (org: string, indexKey: string, flowId: string) => ({ pk: `ORG#${org}#TRIGIDX#${indexKey}`, sk: `FLOW#${flowId}` }),
   triggerIndexPk: (org: string, indexKey: string) => `ORG#${org}#TRIGIDX#${indexKey}`,
+  /** the org's flow-set version, moved by every change to its flows */
+  flowSetVersion: (org: string) => ({ pk: `ORG#${org}#FLOWS`, sk: 'VERSION' }),
   emailTemplate: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `EMAILTPL#${id}` }),
   webhookTarget: (org: string, id: string) => ({ pk: `ORG#${org}`, sk: `WEBHOOK#${id}` }),
   slotCounter: (org: string) => ({ pk: `ORG#${org}#SLOTS`, sk: 'COUNT' }),

@@ -30,6 +30,7 @@ function listenerFailingOn(failing: Set<string>, seen: string[]): TriggerListene
       if (failing.has(body)) throw new Error(`transient failure on ${body}`);
       return { status: 'processed', event_id: body, org_id: 'x', executions: [] };
     },
+    flushRuns: async () => undefined,
   } as unknown as TriggerListener;
 }
 
@@ -49,8 +50,26 @@ describe('createListenerHandler', () => {
   it('reports no failures when every record is handled, including rejected ones', async () => {
     const handler = createListenerHandler({
       handleMessage: async () => ({ status: 'rejected', reason: 'event is invalid' }),
+      flushRuns: async () => undefined,
     } as unknown as TriggerListener);
     const response = await handler({ Records: [record('1', 'org-a', '{'), record('2', 'org-a', '{}')] });
     expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('tells the listener whether a message is a first delivery, and writes run counts once per batch', async () => {
+    const metas: Array<{ receiveCount?: number }> = [];
+    let flushes = 0;
+    const handler = createListenerHandler({
+      handleMessage: async (_body: string, meta: { receiveCount?: number }) => {
+        metas.push(meta);
+        return { status: 'processed', event_id: 'e', org_id: 'org-a', executions: [] };
+      },
+      flushRuns: async () => void (flushes += 1),
+    } as unknown as TriggerListener);
+    const again = record('2', 'org-a', 'a2');
+    again.attributes.ApproximateReceiveCount = '3';
+    await handler({ Records: [record('1', 'org-a', 'a1'), again] });
+    expect(metas.map((m) => m.receiveCount)).toEqual([1, 3]);
+    expect(flushes).toBe(1);
   });
 });

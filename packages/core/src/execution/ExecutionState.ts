@@ -87,9 +87,35 @@ export interface ExecutionState {
   held?: boolean;
   /** RETRY_AND_STOP: finish after this action */
   stop_after?: number;
+  /**
+   * set by the write that parks the execution to wait for admission, to that write's seq: that
+   * write does not wake the dispatcher (it would find the same full slot or held lock); the
+   * write of whoever releases one (a new seq) does
+   */
+  parked?: number;
   acts: ActionSlot[];
   reason?: string;
 }
+
+/**
+ * Whether a stored state asks the dispatcher to act. This is the one definition of it: the
+ * executions store writes it on the state item and the stream filter selects on it.
+ * - Not final, with no action running, scheduled or paused (those end by a result or a timer),
+ *   and not the write that parked it to wait for admission: something is to be decided.
+ * - Final while still holding its org slot and entity lock (ended from outside, by a cancel):
+ *   they are to be released.
+ */
+export function wakesDispatcher(state: Pick<ExecutionState, 'status' | 'held' | 'seq' | 'parked' | 'acts'>): boolean {
+  if (FINAL.has(state.status)) return state.held === true;
+  return !state.acts.some(isBusySlot) && state.parked !== state.seq;
+}
+
+/** A slot that ends by itself (a result, a timer or a callback), so nothing is to be decided while it lasts. */
+export const isBusySlot = (a: ActionSlot): boolean => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused';
+
+/** Whether the state has an action running, and so must keep its org slot and entity lock. */
+export const runsAnAction = (state: Pick<ExecutionState, 'status' | 'acts'>): boolean =>
+  !FINAL.has(state.status) && state.acts.some((a) => a.s === 'in_progress');
 
 export interface PlanAction {
   id: string;

@@ -16,6 +16,7 @@ import {
   type TimerDecision,
   type TimerKind,
   dispatchIdOf,
+  isBusySlot,
   isFinal,
 } from './ExecutionState';
 import type { TimerSpec } from './timers';
@@ -457,9 +458,6 @@ export function retrigger(
   else delete next.stop_after;
   return { ok: true, decision: { kind: 'write', next, expect_seq: state.seq } };
 }
-
-/** An action slot that is running or waiting: nothing else of its execution may start meanwhile. */
-export const isBusySlot = (a: ActionSlot): boolean => a.s === 'in_progress' || a.s === 'scheduled' || a.s === 'paused';
 
 /** A brand-new execution's state: every action pending, waiting for the dispatcher. */
 export function initialState(input: {

@@ -19,18 +19,21 @@ import {
   onSweep,
   onTimer,
   resolveWindowZone,
+  runsAnAction,
   type SweepInput,
   timerChanges,
 } from '@autoflow/core';
+import { outputsOf } from '../executions/outputsOf';
 import { planOf } from '../executions/planOf';
 import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
 import { writeState } from '../executions/writeState';
 import type { Admission } from './Admission';
-import type { Clock, DispatchPublisher, Entity, ExecutionRecord, ExecutionStore, Logger, RecentEventStore, Timer, TimerService } from '../ports';
+import { KnownExecutions } from './KnownExecutions';
+import type { Clock, DispatchPublisher, DispatchWork, Entity, ExecutionLog, ExecutionRecord, Logger, RecentEventStore, Timer, TimerService } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface DispatcherDeps {
-  executions: ExecutionStore;
+  executions: Pick<ExecutionLog, 'getState' | 'load' | 'writeState' | 'putResult'>;
   /** org slots and entity locks; without it, executions run without admission control */
   admission?: Admission;
   publisher: DispatchPublisher;
@@ -45,6 +48,8 @@ export interface DispatcherDeps {
   logger?: Logger;
   /** observes every applied decision (the dev server prints them) */
   onTransition?: (state: ExecutionState, decision: Decision) => void;
+  /** executions whose snapshots the dispatcher keeps in memory (default 1,000) */
+  rememberExecutions?: number;
 }
 
 export type DispatchOutcome = 'dispatched' | 'written' | 'waiting' | 'released' | 'none' | 'conflict' | 'missing' | 'early';
@@ -53,31 +58,63 @@ export type DispatchOutcome = 'dispatched' | 'written' | 'waiting' | 'released' 
 const PENDING_LEASE_MS = 5 * 60_000;
 
 /**
+ * What the worker needs is carried in the dispatch message while the message stays this small
+ * (EventBridge takes 256 KB per entry); beyond it the worker reads the execution itself.
+ */
+const MAX_CARRIED_BYTES = 200_000;
+
+/**
  * The only component that decides what runs next. It reacts to changes of an execution's item
  * collection (a new or changed state, a worker's result), computes the next transition with the
  * pure state machine and either publishes `dispatch-<type>` (the worker's claim commits the
  * transition) or writes it. Every write is conditional, so a replayed record is a no-op.
+ *
+ * What it reads is what it does not hold already: the state comes with the stream record, or is
+ * the one its own last dispatch asked the worker to claim (a result names the seq its worker
+ * claimed); the flow, entity and trigger snapshots never change and are kept in memory per
+ * execution, with the results seen so far. One read of the item collection fills that memory
+ * when it lacks something (another container handled earlier records, or it was evicted).
  */
 export class Dispatcher {
   private readonly logger: Logger;
+  private readonly known: KnownExecutions;
+  /** records decided on a state the caller carried (a stream image, the claimed state), not one read just now */
+  private readonly carried = new WeakSet<ExecutionRecord>();
 
   constructor(private readonly deps: DispatcherDeps) {
     this.logger = deps.logger ?? silentLogger;
+    this.known = new KnownExecutions(deps.rememberExecutions ?? 1_000);
   }
 
-  /** A state item was inserted or changed. */
-  async onState(orgId: string, executionId: string): Promise<DispatchOutcome> {
-    const record = await this.load(orgId, executionId);
+  /** A state item was inserted or changed; `state` is the item as written. */
+  async onState(state: ExecutionState): Promise<DispatchOutcome> {
+    if (isFinal(state.status)) {
+      this.known.forget(state.org_id, state.execution_id);
+      // Ended from outside (cancelled through the API) while holding its slot and lock.
+      return state.held ? this.releaseFinal(state) : 'none';
+    }
+    // A record older than this dispatcher's own last dispatch (a replay): decide only if the
+    // dispatch was never claimed, i.e. the stored state is still this one.
+    const dispatched = this.known.get(state.org_id, state.execution_id)?.dispatched;
+    if (dispatched && dispatched.seq > state.seq) {
+      const stored = await this.deps.executions.getState(state.org_id, state.execution_id);
+      if (stored?.seq !== state.seq) return 'none';
+    }
+    const record = await this.recordFor(state.org_id, state.execution_id, state);
     if (!record) return 'missing';
-    const { state } = record;
-    // Ended from outside (cancelled through the API) while holding its slot and lock.
-    if (isFinal(state.status) && state.held) return this.releaseFinal(state);
-    return this.apply(record, onStateChanged(state, planOf(record.flow), this.context(record)));
+    return this.apply(record, onStateChanged(record.state, planOf(record.flow), this.context(record)));
   }
 
-  /** A worker wrote the result of one attempt (or a wait step ended). */
-  async onResult(orgId: string, executionId: string, result: ActionResult): Promise<DispatchOutcome> {
-    const record = await this.load(orgId, executionId);
+  /**
+   * A worker wrote the result of one attempt (or a wait step ended). `claimedSeq` is the seq of
+   * the state the worker claimed: when it is the state this dispatcher dispatched, that is the
+   * state to decide on (a change since, such as a cancel, makes the conditional write that
+   * follows fail, and is handled by its own record).
+   */
+  async onResult(orgId: string, executionId: string, result: ActionResult, claimedSeq?: number): Promise<DispatchOutcome> {
+    const dispatched = this.known.get(orgId, executionId)?.dispatched;
+    const state = claimedSeq !== undefined && dispatched?.seq === claimedSeq ? dispatched : undefined;
+    const record = await this.recordFor(orgId, executionId, state, result);
     if (!record) return 'missing';
     return this.apply(record, onResult(record.state, planOf(record.flow), result, this.context(record)));
   }
@@ -103,32 +140,57 @@ export class Dispatcher {
     if (!record) return 'missing';
     const { state } = record;
     const running = state.acts[state.cur];
-    const input: SweepInput =
-      running?.s === 'in_progress'
-        ? { kind: 'in_progress', ...optional('result', record.results.find((r) => r.index === state.cur && r.attempt === running.n)) }
-        : { kind: 'idle' };
+    const result = running?.s === 'in_progress' ? record.results.find((r) => r.index === state.cur && r.attempt === running.n) : undefined;
+    const input: SweepInput = running?.s === 'in_progress' ? { kind: 'in_progress', ...(result ? { result } : {}) } : { kind: 'idle' };
     return this.apply(record, onSweep(state, planOf(record.flow), input, this.context(record)));
   }
 
   /**
-   * The execution's item collection. A flow that waits for time (schedules) decides on the
-   * entity as it is now, read afresh, not on the trigger's snapshot: days may have passed, and a
-   * delayed condition (AFTER_SCHEDULE) or a date to schedule from must see today's data.
+   * The execution to decide on: `state` when the caller holds it, else the stored one; the
+   * snapshots and results from memory when it has them all (every succeeded action's result),
+   * else from one read of the item collection, which also refreshes the memory.
    */
+  private async recordFor(orgId: string, executionId: string, state?: ExecutionState, result?: ActionResult): Promise<ExecutionRecord | undefined> {
+    const known = this.known.get(orgId, executionId);
+    if (known) {
+      if (result) known.remember(result);
+      const current = state ?? (await this.deps.executions.getState(orgId, executionId));
+      if (!current) return undefined;
+      if (known.covers(current)) {
+        const record = await this.withEntityNow(known.record(current));
+        if (state) this.carried.add(record);
+        return record;
+      }
+    }
+    return this.load(orgId, executionId);
+  }
+
+  /** The whole item collection, read once; what it holds is remembered for the next records. */
   private async load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined> {
     const record = await this.deps.executions.load(orgId, executionId);
-    const entityId = record?.state.entity_id;
-    if (!record || !entityId || !this.deps.entities || isFinal(record.state.status)) return record;
+    if (!record) return undefined;
+    if (isFinal(record.state.status)) this.known.forget(orgId, executionId);
+    else this.known.set(record);
+    return this.withEntityNow(record);
+  }
+
+  /**
+   * A flow that waits for time (schedules) decides on the entity as it is now, read afresh, not
+   * on the trigger's snapshot: days may have passed, and a delayed condition (AFTER_SCHEDULE) or
+   * a date to schedule from must see today's data. The worker still gets the snapshot.
+   */
+  private async withEntityNow(record: ExecutionRecord): Promise<ExecutionRecord> {
+    const entityId = record.state.entity_id;
+    if (!entityId || !this.deps.entities || isFinal(record.state.status)) return record;
     if (!planOf(record.flow).actions.some((a) => a.schedule_id !== undefined)) return record;
-    const entity = await this.deps.entities.get(orgId, entityId);
+    const entity = await this.deps.entities.get(record.state.org_id, entityId);
     return entity ? { ...record, entity } : record;
   }
 
   private context(record: ExecutionRecord): DecideContext {
     const now = this.deps.clock.now();
     const { flow, state } = record;
-    const outputs: Record<string, Record<string, unknown>> = {};
-    for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
+    const outputs = outputsOf(record.results);
     return {
       now,
       random: this.deps.random ?? Math.random,
@@ -179,13 +241,19 @@ export class Dispatcher {
         let next = decision.next;
         let wake: string[] = [];
         if (admission && !state.held) {
+          // Admission is taken before the claim that commits it: on a carried state that is no
+          // longer the stored one (a later wake), a slot taken now would never be used. The
+          // later write's own record decides instead.
+          if (this.carried.has(record) && (await this.deps.executions.getState(state.org_id, state.execution_id))?.seq !== state.seq) return 'none';
           const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
           if (!result.granted) return this.wait(state, decision, result.waiting_for);
           next = { ...next, held: true };
           wake = result.wake;
         }
         this.deps.onTransition?.(state, decision);
-        await this.deps.publisher.publish([{ dispatch: decision.dispatch, next }]);
+        const work = this.workFor(record, decision.dispatch.index);
+        await this.deps.publisher.publish([{ dispatch: decision.dispatch, next, ...(work ? { work } : {}) }]);
+        this.known.get(state.org_id, state.execution_id)?.dispatchedState(next);
         await this.wake(state.org_id, wake);
         return 'dispatched';
       }
@@ -194,12 +262,30 @@ export class Dispatcher {
         const releasing = admission !== undefined && state.held === true && !runsAnAction(decision.next);
         const next = releasing ? { ...decision.next, held: false } : decision.next;
         if (!(await this.write(next, decision.expect_seq, state))) return 'conflict';
+        if (isFinal(next.status)) this.known.forget(state.org_id, state.execution_id);
         if (releasing) await this.releaseAndWake(state);
         const waitStarted = timerChanges(state, next).arm.find((t) => t.kind === 'wait');
         if (waitStarted) await this.lookBack({ ...record, state: next }, waitStarted.index);
         return 'written';
       }
     }
+  }
+
+  /** What the worker needs to run the action, unless it is too large to carry in the message. */
+  private workFor(record: ExecutionRecord, index: number): DispatchWork | undefined {
+    const action = record.flow.actions[index];
+    if (!action) return undefined;
+    const snapshot = this.known.get(record.state.org_id, record.state.execution_id);
+    const work: DispatchWork = {
+      action,
+      flow_name: record.flow.flow_name,
+      timeout_ms: planOf(record.flow).actions[index]?.timeout_ms,
+      // The trigger's snapshot of the entity, as the worker would read it (not one read afresh for a schedule).
+      ...((snapshot?.entity ?? record.entity) ? { entity: snapshot?.entity ?? record.entity } : {}),
+      ...(record.trigger ? { trigger: record.trigger } : {}),
+      outputs: outputsOf(record.results),
+    };
+    return Buffer.byteLength(JSON.stringify(work), 'utf8') <= MAX_CARRIED_BYTES ? work : undefined;
   }
 
   /**
@@ -236,7 +322,8 @@ export class Dispatcher {
     const acts = decision.next.acts.map((a) => ({ ...a }));
     const { at: _at, ...slot } = acts[index]!;
     acts[index] = { ...slot, s: 'pending', n: attempt - 1 };
-    const next: ExecutionState = { ...decision.next, acts, status: 'pending', updated_at: now, lease_until: now + PENDING_LEASE_MS };
+    // Parked: this write does not wake the dispatcher again; the write of whoever releases does.
+    const next: ExecutionState = { ...decision.next, acts, status: 'pending', updated_at: now, lease_until: now + PENDING_LEASE_MS, parked: decision.next.seq };
     this.deps.onTransition?.(state, { kind: 'write', next, expect_seq: state.seq });
     this.logger.debug('execution waits', { execution_id: state.execution_id, waiting_for: waitingFor });
     await this.write(next, state.seq, state);
@@ -255,10 +342,13 @@ export class Dispatcher {
 
   private async wake(orgId: string, executionIds: readonly string[]): Promise<void> {
     for (const executionId of executionIds) {
-      const waiting = await this.deps.executions.getState(orgId, executionId);
-      if (!waiting || isFinal(waiting.status) || waiting.held) continue;
-      // Any change of the state item wakes the dispatcher for it.
-      await this.write({ ...waiting, seq: waiting.seq + 1, updated_at: this.deps.clock.now() }, waiting.seq);
+      // A new seq wakes the dispatcher for it (only its own parking write does not). Lost to a
+      // concurrent write (typically that parking write itself): read again and wake after it.
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const waiting = await this.deps.executions.getState(orgId, executionId);
+        if (!waiting || isFinal(waiting.status) || waiting.held) break;
+        if (await this.write({ ...waiting, seq: waiting.seq + 1, updated_at: this.deps.clock.now() }, waiting.seq)) break;
+      }
     }
   }
 
@@ -280,11 +370,4 @@ export class Dispatcher {
       throw err;
     }
   }
-}
-
-/** Whether the state has an action running (and so must keep its slot and lock). */
-const runsAnAction = (state: ExecutionState): boolean => !isFinal(state.status) && state.acts.some((a) => a.s === 'in_progress');
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

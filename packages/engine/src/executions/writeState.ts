@@ -1,5 +1,5 @@
 import { type ExecutionState, timerChanges } from '@autoflow/core';
-import type { ExecutionStore, Timer, TimerService } from '../ports';
+import type { ExecutionLog, Timer, TimerService } from '../ports';
 
 /**
  * Replaces `prev` by `next` with a write conditional on `expectSeq` (a lost race throws the
@@ -9,7 +9,7 @@ import type { ExecutionStore, Timer, TimerService } from '../ports';
  * is tidiness, since a stale timer is fenced by its seq anyway.
  */
 export async function writeState(
-  deps: { executions: Pick<ExecutionStore, 'writeState'>; timers?: TimerService | undefined },
+  deps: { executions: Pick<ExecutionLog, 'writeState'>; timers?: TimerService | undefined },
   prev: ExecutionState,
   next: ExecutionState,
   expectSeq: number,

@@ -20,6 +20,7 @@ import {
   windowOf,
 } from '@autoflow/core';
 import { executionIdFor } from '../executions/executionId';
+import { FlowCandidates } from './FlowCandidates';
 import { planOf } from '../executions/planOf';
 import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
 import { writeState } from '../executions/writeState';
@@ -40,6 +41,19 @@ export interface ListenerDeps {
   recentEvents?: RecentEventStore;
   /** observes flows the hot-flow checks disable (metrics, logs) */
   onFlowDisabled?: (event: { org_id: string; flow_id: string; reason: string }) => void;
+  /** how long the remembered candidate flows of an org are used before its flow-set version is read again (default 1 s) */
+  flowRefreshMs?: number;
+}
+
+/** How a message reached the listener. */
+export interface MessageMeta {
+  /** the FIFO message group */
+  groupId?: string;
+  /**
+   * the queue's receive count: on the first delivery no execution of the event can exist yet,
+   * so it is not looked for (a redelivery looks, and changes nothing for those it finds)
+   */
+  receiveCount?: number;
 }
 
 /** How the listener decided on one matched flow. */
@@ -59,12 +73,17 @@ export class TriggerListener {
   private readonly logger: Logger;
   private readonly settings: GuardSettings;
 
+  private readonly flows: FlowCandidates;
+  /** executions started per flow since the last `flushRuns`, added to the flows' run counts in one write each */
+  private readonly runs = new Map<string, { org_id: string; flow_id: string; n: number }>();
+
   constructor(private readonly deps: ListenerDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.settings = guardSettings(deps.guardSettings);
+    this.flows = new FlowCandidates(deps.flows, deps.clock, deps.flowRefreshMs ?? 1_000);
   }
 
-  async handleMessage(body: string, meta: { groupId?: string } = {}): Promise<ListenerOutcome> {
+  async handleMessage(body: string, meta: MessageMeta = {}): Promise<ListenerOutcome> {
     let raw: unknown;
     try {
       raw = JSON.parse(body);
@@ -77,16 +96,17 @@ export class TriggerListener {
     if (meta.groupId !== undefined && meta.groupId !== event.org_id) {
       return this.reject(body, `message group ${meta.groupId} does not match org_id ${event.org_id}`, undefined, meta.groupId);
     }
-    return this.handleEvent(event);
+    return this.handleEvent(event, { redelivered: meta.receiveCount === undefined || meta.receiveCount > 1 });
   }
 
-  async handleEvent(event: AutomationEvent): Promise<ListenerOutcome> {
+  /** `redelivered: false` only when the event cannot have been handled before (its first delivery). */
+  async handleEvent(event: AutomationEvent, options: { redelivered?: boolean } = {}): Promise<ListenerOutcome> {
     const flows = await this.candidates(event);
     const matches = new TriggerIndex(flows).match(event);
     const executions: Array<{ execution_id: string; flow_id: string; decision: StartDecision }> = [];
     for (const { flow, trigger_id } of matches) {
       const execution_id = executionIdFor(event.org_id, event.event_id, flow.id);
-      const decision = await this.start(event, flow, execution_id, trigger_id);
+      const decision = await this.start(event, flow, execution_id, trigger_id, options.redelivered ?? true);
       executions.push({ execution_id, flow_id: flow.id, decision });
     }
     await this.listen(event, flows);
@@ -177,17 +197,30 @@ export class TriggerListener {
       const flow = await this.deps.flows.get(event.org_id, event.flow_id);
       return flow ? [flow] : [];
     }
-    return this.deps.flows.candidates(event.org_id, eventIndexKeys(event));
+    return this.flows.candidates(event.org_id, eventIndexKeys(event));
+  }
+
+  /**
+   * Adds the executions started since the last call to their flows' run counts, one write per
+   * flow (the batch handler calls it once per batch, so a busy flow's item takes one write per
+   * batch, not one per execution). Counts of a listener that crashes before it are lost: `runs`
+   * is a statistic, never used to decide anything.
+   */
+  async flushRuns(): Promise<void> {
+    const pending = [...this.runs.values()];
+    this.runs.clear();
+    await Promise.all(pending.map((r) => this.deps.flows.incrementRuns(r.org_id, r.flow_id, r.n)));
   }
 
   /**
    * Runaway protection, then creation. A redelivered event finds its execution and changes
-   * nothing (counters included). A cycle between flows or a too-deep chain is recorded as a
+   * nothing (counters included); a first delivery does not look. An event published twice (two
+   * messages) still makes one execution, but counts twice towards the hot-flow limits. A cycle between flows or a too-deep chain is recorded as a
    * skipped execution with the reason. A flow over its rate limit goes hot: it is disabled by the
    * system and the triggering execution is stored as `hot`, never dispatched, not counted in runs.
    */
-  private async start(event: AutomationEvent, flow: StoredFlow, executionId: string, triggerId?: string): Promise<StartDecision> {
-    if (await this.deps.executions.getState(event.org_id, executionId)) return 'exists';
+  private async start(event: AutomationEvent, flow: StoredFlow, executionId: string, triggerId: string | undefined, redelivered: boolean): Promise<StartDecision> {
+    if (redelivered && (await this.deps.executions.getState(event.org_id, executionId))) return 'exists';
     const verdict = lineageVerdict(flow.id, event.lineage, this.settings.maxChainDepth);
     if (!verdict.start) {
       await this.createExecution(event, flow, executionId, triggerId, { status: 'skipped', reason: verdict.reason });
@@ -206,8 +239,12 @@ export class TriggerListener {
       return 'hot';
     }
     const created = await this.createExecution(event, flow, executionId, triggerId);
-    if (created) await this.deps.flows.incrementRuns(event.org_id, flow.id);
-    return created ? 'started' : 'exists';
+    if (!created) return 'exists';
+    const key = `${event.org_id}/${flow.id}`;
+    const runs = this.runs.get(key) ?? { org_id: event.org_id, flow_id: flow.id, n: 0 };
+    runs.n += 1;
+    this.runs.set(key, runs);
+    return 'started';
   }
 
   /** Increments the flow's counters in priority order; the first one over its limit wins. */

@@ -78,17 +78,26 @@ export interface NewExecution {
   trigger: TriggerSnapshot;
 }
 
-export interface ExecutionStore {
+/** The execution items the hot path reads and writes: the listener, the dispatcher and the workers. */
+export interface ExecutionLog {
   /** Creates the execution unless it exists; the state item is written last. */
   create(input: NewExecution): Promise<'created' | 'exists'>;
   getState(orgId: string, executionId: string): Promise<ExecutionState | undefined>;
-  /** States of several executions of one org (unknown ids are left out). */
-  getStates(orgId: string, executionIds: readonly string[]): Promise<ExecutionState[]>;
+  /** The whole item collection: state, snapshots and every result. */
   load(orgId: string, executionId: string): Promise<ExecutionRecord | undefined>;
   /** Writes `next` only if the stored state still has `expectSeq`; else throws ConflictError with the current state. */
   writeState(next: ExecutionState, expectSeq: number): Promise<void>;
-  /** Writes a worker's result once; a second write for the same attempt is refused. */
-  putResult(orgId: string, executionId: string, result: ActionResult): Promise<'created' | 'exists'>;
+  /**
+   * Writes a worker's result once; a second write for the same attempt is refused. `claimedSeq`
+   * is the seq of the state the worker claimed (it tells the dispatcher which state to decide on).
+   */
+  putResult(orgId: string, executionId: string, result: ActionResult, claimedSeq?: number): Promise<'created' | 'exists'>;
+}
+
+/** The execution log plus what the API, the sweeper and bulk jobs read. */
+export interface ExecutionStore extends ExecutionLog {
+  /** States of several executions of one org (unknown ids are left out). */
+  getStates(orgId: string, executionIds: readonly string[]): Promise<ExecutionState[]>;
   getResult(orgId: string, executionId: string, index: number, attempt: number): Promise<ActionResult | undefined>;
   /** Executions not yet final, across orgs, for the sweeper. */
   listActive(): AsyncIterable<{ org_id: string; execution_id: string }>;
@@ -121,8 +130,12 @@ export interface FlowStore<Flow extends StoredFlow = StoredFlow> {
   put(flow: Flow): Promise<Flow>;
   delete(orgId: string, flowId: string): Promise<boolean>;
   list(orgId: string): Promise<Flow[]>;
-  /** Flows filed under any of the index keys (see core `eventIndexKeys`). */
-  candidates(orgId: string, indexKeys: readonly string[]): Promise<Flow[]>;
+  /** Flows filed under any of the index keys (see core `eventIndexKeys`); `consistent` reads strongly consistently. */
+  candidates(orgId: string, indexKeys: readonly string[], options?: { consistent?: boolean }): Promise<Flow[]>;
+  /** The org's flow-set version: it changes with every save, delete and system disable of one of its flows. */
+  catalogVersion(orgId: string): Promise<number>;
+  /** Calls `listener` after each change this store instance makes to an org's flows (in-process only). */
+  onChange?(listener: (orgId: string) => void): void;
   incrementRuns(orgId: string, flowId: string, by?: number): Promise<void>;
   /** Disables a flow that went hot (`disabled_by: system`); false if it was already disabled. */
   disableBySystem(orgId: string, flowId: string, at: string): Promise<boolean>;
@@ -176,6 +189,20 @@ export interface EntityStore {
 export interface DispatchMessage {
   dispatch: Dispatch;
   next: ExecutionState;
+  /** what the action runs on, carried so the worker reads nothing (absent when too large to carry) */
+  work?: DispatchWork;
+}
+
+/** What a worker needs besides the dispatch: the action from the flow snapshot and what its templates read. */
+export interface DispatchWork {
+  action: StoredFlow['actions'][number];
+  flow_name: string;
+  /** the action's own timeout (plan), if it has one */
+  timeout_ms?: number | undefined;
+  entity?: Entity;
+  trigger?: TriggerSnapshot;
+  /** outputs of the actions that succeeded so far, by action id */
+  outputs: Record<string, Record<string, unknown>>;
 }
 
 export interface DispatchPublisher {

@@ -8,14 +8,16 @@ import {
   lineageFromExecution,
   toAutomationError,
 } from '@autoflow/core';
+import { outputsOf } from '../executions/outputsOf';
 import { planOf } from '../executions/planOf';
 import type { ActionHandler } from '../actions/ActionHandler';
 import { hashResumeToken, newResumeToken } from '../executions/resumeToken';
-import type { Clock, DispatchMessage, ExecutionStore, Lineage, Logger } from '../ports';
+import type { Clock, DispatchMessage, DispatchWork, ExecutionLog, Lineage, Logger } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface WorkerDeps {
-  executions: ExecutionStore;
+  /** the claim, the result, and a read of the execution only for a dispatch that does not carry its work */
+  executions: Pick<ExecutionLog, 'writeState' | 'putResult' | 'load'>;
   handlers: { get(type: string): ActionHandler | undefined };
   clock: Clock;
   logger?: Logger;
@@ -32,7 +34,8 @@ const MAX_OUTPUT_BYTES = 8_192;
  * Runs one dispatched action. The claim is the conditional write of the state the dispatcher
  * decided (`next`, if the state still has `expect_seq`): exactly one delivery of a dispatch wins
  * it, so a duplicated event never runs an action twice. The result goes to an item of its own,
- * written once per attempt, whose stream record wakes the dispatcher.
+ * written once per attempt, whose stream record wakes the dispatcher. What the action runs on
+ * comes with the message; only a message too large to carry it makes the worker read it.
  */
 export class WorkerRunner {
   private readonly logger: Logger;
@@ -56,31 +59,45 @@ export class WorkerRunner {
     this.deps.onAttempt?.({ dispatch_id: dispatch.dispatch_id, action_type: dispatch.action_type, phase: 'start', at: startedAt });
     const result = await this.execute(message, startedAt);
     this.deps.onAttempt?.({ dispatch_id: dispatch.dispatch_id, action_type: dispatch.action_type, phase: 'end', at: result.ended_at, status: result.status });
-    await this.deps.executions.putResult(dispatch.org_id, dispatch.execution_id, result);
+    await this.deps.executions.putResult(dispatch.org_id, dispatch.execution_id, result, next.seq);
     return 'done';
   }
 
-  private async execute({ dispatch, next }: DispatchMessage, startedAt: number): Promise<ActionResult> {
+  /** The message's work, or, when it was too large to carry, the same read from the execution's items. */
+  private async workOf({ dispatch, work }: DispatchMessage): Promise<DispatchWork> {
+    if (work) return work;
+    const record = await this.deps.executions.load(dispatch.org_id, dispatch.execution_id);
+    if (!record) throw new RetryableError('INTERNAL_ERROR', `execution ${dispatch.execution_id} not found`);
+    const action = record.flow.actions[dispatch.index];
+    if (!action) throw new NonRetryableError('BAD_CONFIG', `flow snapshot has no action ${dispatch.action_id} at ${dispatch.index}`);
+    return {
+      action,
+      flow_name: record.flow.flow_name,
+      timeout_ms: planOf(record.flow).actions[dispatch.index]?.timeout_ms,
+      ...(record.entity ? { entity: record.entity } : {}),
+      ...(record.trigger ? { trigger: record.trigger } : {}),
+      outputs: outputsOf(record.results),
+    };
+  }
+
+  private async execute(message: DispatchMessage, startedAt: number): Promise<ActionResult> {
+    const { dispatch, next } = message;
     const base = { index: dispatch.index, action_id: dispatch.action_id, attempt: dispatch.attempt, started_at: startedAt };
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     try {
-      const record = await this.deps.executions.load(dispatch.org_id, dispatch.execution_id);
-      if (!record) throw new RetryableError('INTERNAL_ERROR', `execution ${dispatch.execution_id} not found`);
-      const action = record.flow.actions[dispatch.index];
-      if (!action || action.id !== dispatch.action_id) {
+      const { action, flow_name, timeout_ms, entity, trigger, outputs } = await this.workOf(message);
+      if (action.id !== dispatch.action_id) {
         throw new NonRetryableError('BAD_CONFIG', `flow snapshot has no action ${dispatch.action_id} at ${dispatch.index}`);
       }
       const handler = this.deps.handlers.get(action.type);
       if (!handler) throw new NonRetryableError('BAD_CONFIG', `no worker is registered for action type "${action.type}"`);
-      const outputs: Record<string, Record<string, unknown>> = {};
-      for (const r of record.results) if (r.status === 'success' && r.outputs) outputs[r.action_id] = r.outputs;
       const lineage: Lineage = lineageFromExecution({
         id: dispatch.execution_id,
         flow_id: dispatch.flow_id,
-        chain: chainFromLineage(record.trigger?.lineage, dispatch.flow_id),
+        chain: chainFromLineage(trigger?.lineage, dispatch.flow_id),
       });
-      const timeoutMs = planOf(record.flow).actions[dispatch.index]?.timeout_ms ?? Math.max(1, next.lease_until - startedAt);
+      const timeoutMs = timeout_ms ?? Math.max(1, next.lease_until - startedAt);
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           controller.abort();
@@ -95,14 +112,14 @@ export class WorkerRunner {
           org_id: dispatch.org_id,
           execution_id: dispatch.execution_id,
           flow_id: dispatch.flow_id,
-          flow_name: record.flow.flow_name,
+          flow_name,
           action,
           action_index: dispatch.index,
           attempt: dispatch.attempt,
           dispatch_id: dispatch.dispatch_id,
           resume_token: resumeToken,
-          ...(record.entity ? { entity: record.entity } : {}),
-          ...(record.trigger ? { trigger: record.trigger } : {}),
+          ...(entity ? { entity } : {}),
+          ...(trigger ? { trigger } : {}),
           outputs,
           lineage,
           signal: controller.signal,
