@@ -135,7 +135,7 @@ export class BulkJobService {
 
   /** The dry run: pages through the selection like the runner will, within a time budget. */
   private async preview(job: BulkJob, flow: Awaited<ReturnType<FlowStore['get']>> & object, repeated: Record<string, number>): Promise<BulkPreview> {
-    const deadline = Date.now() + (this.deps.previewBudgetMs ?? 5_000);
+    const deadline = this.deps.clock.now() + (this.deps.previewBudgetMs ?? 5_000);
     const selection = selectionOf(job.entity_query);
     let matched = 0;
     let toStart = 0;
@@ -155,7 +155,7 @@ export class BulkJobService {
         complete = true;
         break;
       }
-      if (Date.now() >= deadline) break;
+      if (this.deps.clock.now() >= deadline) break;
     }
     return { entities_matched: matched, executions_to_start: toStart, suppressed, estimated_actions: toStart * flow.actions.length, complete };
   }

@@ -88,27 +88,22 @@ export class BulkJobTasks {
   /**
    * One time-bounded batch: pages through the job's entities from `cursor`, starts an execution
    * for each (a chunk at a time, atomically with its progress rows and only while the job may
-   * start executions), and hands the cursor back.
+   * start executions), and hands the cursor back. Each page: the flow as it is now, back-pressure
+   * from the org's queue, the entities, pacing by the flow's own limit, the starts, the record.
    */
   async processBatch(input: JobRef & { cursor?: string | null; pages?: number | null }): Promise<BatchOutcome> {
     const { org_id: org, job_id: jobId } = input;
     const job = await this.deps.jobs.get(org, jobId);
     if (!job) throw new NonRetryableError('BULK_JOB_NOT_FOUND', `bulk job ${jobId} not found`);
-    // A step that crashed after recording a page is retried with the cursor it was given: the
-    // job's own record is then ahead, and the runner goes on from there.
-    const recordedAhead = job.pagination_state.pages_processed > (input.pages ?? 0);
-    let cursor = recordedAhead ? job.pagination_state.search_after?.[0] : (input.cursor ?? undefined);
-    let { pages_processed, total_processed } = job.pagination_state;
+    let { cursor, pages_processed, total_processed } = resumePoint(job, input);
     const stop = (next: BatchOutcome['next'], wait_seconds = 0): BatchOutcome => ({ next, cursor: cursor ?? null, pages: pages_processed, wait_seconds });
     if (job.status === 'entities_loaded') return stop('done');
     if (!STARTING_BULK_STATUSES.includes(job.status)) return stop('cancelled');
-    const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
-    let chunkIndex = 0;
+    const deadline = this.deps.clock.now() + (this.deps.batchBudgetMs ?? 60_000);
+    const chunks = { next: 0 };
     let lastPage: string[] = [];
     do {
-      // read per page: a flow disabled or edited while the job runs takes effect at the next page
-      const flow = await this.deps.flows.get(org, job.flow_id);
-      if (!flow || flow.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+      const flow = await this.flowToRun(job);
       if (await this.backlogged(org, lastPage, deadline)) return stop('wait', BACKLOG_WAIT_SECONDS);
       const pacing = this.pacingOf(flow);
       const pageSize = Math.min(job.pagination_state.page_size, pacing?.count ?? Infinity);
@@ -120,37 +115,54 @@ export class BulkJobTasks {
       const done = await this.deps.jobs.existingProgress(org, jobId, entries.map((e) => e.progress.entity_id));
       const fresh = entries.filter((e) => !done.has(e.progress.entity_id));
       const resumed = entries.filter((e) => done.has(e.progress.entity_id));
-      const toStart = fresh.filter((e) => e.execution).length;
-      if (pacing && toStart > 0) {
-        const window = windowOf(this.deps.clock.now(), pacing.windowMs);
-        if (!(await this.deps.guards.tryAdd(org, pacing.key, window.start, window.end + pacing.windowMs, toStart, pacing.count))) {
-          return stop('wait', Math.max(1, Math.ceil((window.end - this.deps.clock.now()) / 1000)));
-        }
-      }
-      const started = new Set<string>();
-      const chunk = this.deps.chunkSize ?? 25;
-      for (let i = 0; i < fresh.length; i += chunk) {
-        await this.deps.beforeChunk?.(job, chunkIndex++);
-        const result = await this.deps.jobs.startEntities(org, jobId, fresh.slice(i, i + chunk));
-        if (result.halted) return stop('cancelled');
-        for (const id of result.started) started.add(id);
-      }
+      const waitSeconds = await this.pace(org, pacing, fresh.filter((e) => e.execution).length);
+      if (waitSeconds !== undefined) return stop('wait', waitSeconds);
+      const started = await this.startInChunks(job, fresh, chunks);
+      if (!started) return stop('cancelled');
       lastPage = fresh.filter((e) => e.execution && started.has(e.progress.entity_id)).map((e) => e.execution!.state.execution_id);
       const startedExecutions = lastPage.length + resumed.filter((e) => e.execution).length;
       if (startedExecutions > 0) await this.deps.flows.incrementRuns(org, flow.id, startedExecutions);
-      const suppressed = addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed));
       cursor = page.cursor;
       pages_processed += 1;
       total_processed += entries.length;
       const recorded = await this.deps.jobs.recordPage(org, jobId, {
         pagination_state: { ...job.pagination_state, pages_processed, total_processed, has_more: cursor !== undefined, ...(cursor ? { search_after: [cursor] } : {}) },
         started: startedExecutions,
-        suppressed,
+        suppressed: addCounts(suppressionCounts(fresh, started), suppressionCounts(resumed)),
         status: cursor ? 'executing' : 'entities_loaded',
       });
       if (!recorded) return stop('cancelled');
-    } while (cursor && Date.now() < deadline);
+    } while (cursor && this.deps.clock.now() < deadline);
     return stop(cursor ? 'more' : 'done');
+  }
+
+  /** The job's flow, read per page: a flow disabled or edited while the job runs takes effect at the next page. */
+  private async flowToRun(job: BulkJob): Promise<StoredFlow> {
+    const flow = await this.deps.flows.get(job.org_id, job.flow_id);
+    if (!flow || flow.enabled === false) throw new NonRetryableError('BULK_FLOW_DISABLED', `flow ${job.flow_id} was disabled or deleted while the job ran`);
+    return flow;
+  }
+
+  /** Takes `toStart` from the flow's own rate limit; the seconds to wait when the window is full. */
+  private async pace(org: string, pacing: ReturnType<BulkJobTasks['pacingOf']>, toStart: number): Promise<number | undefined> {
+    if (!pacing || toStart === 0) return undefined;
+    const now = this.deps.clock.now();
+    const window = windowOf(now, pacing.windowMs);
+    if (await this.deps.guards.tryAdd(org, pacing.key, window.start, window.end + pacing.windowMs, toStart, pacing.count)) return undefined;
+    return Math.max(1, Math.ceil((window.end - now) / 1000));
+  }
+
+  /** Starts the entries a chunk at a time; the entities started, or undefined once the job halted. */
+  private async startInChunks(job: BulkJob, entries: ReturnType<typeof bulkEntries>, chunks: { next: number }): Promise<Set<string> | undefined> {
+    const started = new Set<string>();
+    const size = this.deps.chunkSize ?? 25;
+    for (let i = 0; i < entries.length; i += size) {
+      await this.deps.beforeChunk?.(job, chunks.next++);
+      const result = await this.deps.jobs.startEntities(job.org_id, job.job_id, entries.slice(i, i + size));
+      if (result.halted) return undefined;
+      for (const id of result.started) started.add(id);
+    }
+    return started;
   }
 
   /**
@@ -165,7 +177,7 @@ export class BulkJobTasks {
     while (lastPage.length > 0) {
       const states = await this.deps.executions.getStates(org, lastPage);
       if (!states.some((s) => s.seq === 0)) break;
-      if (Date.now() >= deadline) return true;
+      if (this.deps.clock.now() >= deadline) return true;
       await sleep(UNSEEN_POLL_MS);
     }
     const maxWaiting = this.deps.maxWaiting ?? 100;
@@ -185,7 +197,7 @@ export class BulkJobTasks {
     if (!job) throw new NonRetryableError('BULK_JOB_NOT_FOUND', `bulk job ${jobId} not found`);
     if (job.status === 'cancelled') return { next: 'cancelled', cursor: cursor ?? null, tally };
     if (job.status !== 'monitoring') await this.move(job, ['entities_loaded', 'executing'], 'monitoring');
-    const deadline = Date.now() + (this.deps.batchBudgetMs ?? 60_000);
+    const deadline = this.deps.clock.now() + (this.deps.batchBudgetMs ?? 60_000);
     do {
       const rows = await this.deps.jobs.pageProgress(org, jobId, { size: 100, ...(cursor ? { cursor } : {}) });
       const ids = rows.items.filter((r) => r.execution_id).map((r) => r.execution_id!);
@@ -206,7 +218,7 @@ export class BulkJobTasks {
         }
       }
       cursor = rows.cursor;
-    } while (cursor && Date.now() < deadline);
+    } while (cursor && this.deps.clock.now() < deadline);
     return this.monitored(job, { next: cursor ? 'wait' : 'done', cursor: cursor ?? null, tally });
   }
 
@@ -275,6 +287,18 @@ export class BulkJobTasks {
 }
 
 /** Step Functions hands a caught error over as `{Error, Cause}`; Cause is often JSON from Lambda. */
+/**
+ * Where a batch starts: from the cursor it was given, unless a step that crashed after recording
+ * a page is being retried with that older cursor; the job's own record is then ahead, and the
+ * runner goes on from there.
+ */
+function resumePoint(job: BulkJob, input: { cursor?: string | null; pages?: number | null }): { cursor: string | undefined; pages_processed: number; total_processed: number } {
+  const { pages_processed, total_processed } = job.pagination_state;
+  const recordedAhead = pages_processed > (input.pages ?? 0);
+  const cursor = recordedAhead ? job.pagination_state.search_after?.[0] : (input.cursor ?? undefined);
+  return { cursor, pages_processed, total_processed };
+}
+
 function describeStepError(error: { Error?: string; Cause?: string } | null | undefined): string {
   if (!error) return 'the bulk job failed';
   let cause = error.Cause ?? '';
