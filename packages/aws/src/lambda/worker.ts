@@ -1,7 +1,18 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { BuiltinActionType, NonRetryableError, isBuiltinActionType } from '@autoflow/core';
-import { type ActionDeps, type ActionHandler, ActionRegistry, WorkerRunner, builtInHandlers, systemClock } from '@autoflow/engine';
+import { BuiltinActionType, isBuiltinActionType } from '@autoflow/core';
+import {
+  type ActionHandler,
+  ActionRegistry,
+  type ActionSettings,
+  WorkerRunner,
+  createCancelFlowExecutionHandler,
+  createMapEntityHandler,
+  createSendEmailHandler,
+  createTriggerEventHandler,
+  createTriggerWebhookHandler,
+  systemClock,
+} from '@autoflow/engine';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { ENV, FALLBACK_ACTION_TYPE, type WorkerConfig, WorkerEnvSchema, loadLambdaConfig } from '../config/LambdaEnv';
 import { LambdaConfigError } from '../config/LambdaConfigError';
@@ -29,7 +40,7 @@ export interface WorkerEntryOptions extends EntryOptions {
  * worker for — fails at once with a clear reason instead of timing out.
  *
  * A worker builds only the ports its type needs (WORKER_NEEDS), with the grants the CDK app
- * gave it; the others are placeholders that fail loudly if ever reached.
+ * gave it, and its handler takes nothing else.
  */
 export function createWorkerLambda(options: WorkerEntryOptions = {}) {
   const container = perContainer(async () => {
@@ -67,37 +78,36 @@ async function handlerFor(config: WorkerConfig, customHandlers: Record<string, A
     throw new LambdaConfigError([{ path: ENV.actionType, message: 'wait steps are run by the dispatcher; they have no worker' }]);
   }
   const db = createDocumentClient();
-  const deps: ActionDeps = {
-    entities: config.entitiesTable ? new DynamoEntityStore(db, config.entitiesTable, systemClock) : unavailable('an entity store', type),
-    ingress: config.triggerQueueUrl ? new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl) : unavailable('the trigger queue', type),
-    email: config.emailFrom
-      ? new SesEmailSender(new SESv2Client({}), config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {})
-      : unavailable('an email sender', type),
-    config: config.controlTable ? new DynamoConfigStore(db, config.controlTable) : unavailable('the control table', type),
-    clock: systemClock,
-    settings: {
-      emailFrom: config.emailFrom ?? '',
-      // Read once per container: the extension caches too, but not across cold starts.
-      webhookSigningSecret: config.webhookSigningSecret
-        ? await readSecret(config.webhookSigningSecret, {
-            ...(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ? { port: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT) } : {}),
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-          })
-        : '',
-      allowPrivateWebhookTargets: config.allowPrivateWebhookTargets,
-      webhookTimeoutMs: config.webhookTimeoutMs,
-    },
-  };
-  return builtInHandlers(deps)[type];
-}
-
-/** A port this worker was not given; reaching it is a wiring bug, never worth a retry. */
-function unavailable<T extends object>(what: string, type: string): T {
-  return new Proxy({} as T, {
-    get: () => () => {
-      throw new NonRetryableError('BAD_CONFIG', `the ${type} worker has no access to ${what}`);
-    },
+  // The schema guarantees the variables of the type's needs (WORKER_NEEDS): each handler gets exactly those ports.
+  const controlStore = () => new DynamoConfigStore(db, config.controlTable!);
+  const settings = async (): Promise<ActionSettings> => ({
+    emailFrom: config.emailFrom ?? '',
+    // Read once per container: the extension caches too, but not across cold starts.
+    webhookSigningSecret: config.webhookSigningSecret
+      ? await readSecret(config.webhookSigningSecret, {
+          ...(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ? { port: Number(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT) } : {}),
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        })
+      : '',
+    allowPrivateWebhookTargets: config.allowPrivateWebhookTargets,
+    webhookTimeoutMs: config.webhookTimeoutMs,
   });
+  switch (type) {
+    case BuiltinActionType.TriggerWebhook:
+      return createTriggerWebhookHandler({ config: controlStore(), settings: await settings() });
+    case BuiltinActionType.MapEntity:
+      return createMapEntityHandler({ entities: new DynamoEntityStore(db, config.entitiesTable!, systemClock) });
+    case BuiltinActionType.SendEmail:
+      return createSendEmailHandler({
+        config: controlStore(),
+        email: new SesEmailSender(new SESv2Client({}), config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
+        settings: await settings(),
+      });
+    case BuiltinActionType.TriggerEvent:
+      return createTriggerEventHandler({ ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl!) });
+    case BuiltinActionType.CancelFlowExecution:
+      return createCancelFlowExecutionHandler();
+  }
 }
 
 export const handler = createWorkerLambda();

@@ -16,6 +16,6 @@ export function builtInHandlers(deps: ActionDeps): Record<Exclude<BuiltinActionT
     [BuiltinActionType.MapEntity]: createMapEntityHandler(deps),
     [BuiltinActionType.SendEmail]: createSendEmailHandler(deps),
     [BuiltinActionType.TriggerEvent]: createTriggerEventHandler(deps),
-    [BuiltinActionType.CancelFlowExecution]: createCancelFlowExecutionHandler(deps),
+    [BuiltinActionType.CancelFlowExecution]: createCancelFlowExecutionHandler(),
   };
 }

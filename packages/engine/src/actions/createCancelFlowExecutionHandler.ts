@@ -1,12 +1,12 @@
 import { CancelFlowExecutionConfigSchema } from '@autoflow/core';
-import type { ActionDeps, ActionHandler } from './ActionHandler';
+import type { ActionHandler } from './ActionHandler';
 import { parseActionConfig } from './parseActionConfig';
 
 /**
  * cancel-flow-execution: ends its own execution. The handler only states the intent; the
  * dispatcher applies `effect: 'cancel_execution'` (remaining actions are not run).
  */
-export function createCancelFlowExecutionHandler(_deps: ActionDeps): ActionHandler {
+export function createCancelFlowExecutionHandler(): ActionHandler {
   return async (ctx) => {
     const config = parseActionConfig(CancelFlowExecutionConfigSchema, ctx);
     return {

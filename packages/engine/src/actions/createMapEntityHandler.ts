@@ -19,7 +19,7 @@ type TargetPlan =
  * `relation_attributes`, the link back to the trigger entity (`linkback_*`) and stored
  * `mapping_config` references — the entity port has no query by attribute values.
  */
-export function createMapEntityHandler(deps: ActionDeps): ActionHandler {
+export function createMapEntityHandler(deps: Pick<ActionDeps, 'entities'>): ActionHandler {
   return async (ctx) => {
     const config = parseActionConfig(MapEntityConfigSchema, ctx);
     const source: Record<string, unknown> = { ...ctx.entity, _trigger: ctx.trigger, _outputs: ctx.outputs };
@@ -66,7 +66,7 @@ export function createMapEntityHandler(deps: ActionDeps): ActionHandler {
  * fresh, not taken from the execution's snapshot, so the mapping sees its current values.
  */
 async function resolveTarget(
-  deps: ActionDeps,
+  deps: Pick<ActionDeps, 'entities'>,
   ctx: ActionContext,
   config: MapEntityConfig,
   source: Record<string, unknown>,

@@ -18,7 +18,7 @@ const NAMED_ADDRESS = /^([^<>]*)<([^<>]+)>$/;
  * are dropped (and reported in `skipped_recipients`), and an email with no valid recipient at
  * all is a config error.
  */
-export function createSendEmailHandler(deps: ActionDeps): ActionHandler {
+export function createSendEmailHandler(deps: Pick<ActionDeps, 'config' | 'email' | 'settings'>): ActionHandler {
   return async (ctx) => {
     const config = parseActionConfig(SendEmailConfigSchema, ctx);
     const template = await loadTemplate(deps, ctx, config);
@@ -64,7 +64,7 @@ export function createSendEmailHandler(deps: ActionDeps): ActionHandler {
   };
 }
 
-async function loadTemplate(deps: ActionDeps, ctx: ActionContext, config: SendEmailConfig): Promise<Omit<EmailTemplate, 'id'>> {
+async function loadTemplate(deps: Pick<ActionDeps, 'config'>, ctx: ActionContext, config: SendEmailConfig): Promise<Omit<EmailTemplate, 'id'>> {
   const inline = {
     ...(config.from === undefined ? {} : { from: config.from }),
     ...(config.to === undefined ? {} : { to: config.to }),

@@ -10,7 +10,7 @@ import { renderTemplateOrThrow } from './renderTemplateOrThrow';
  * trigger each other. Its id is derived from the dispatch id, so a retried delivery of the
  * same attempt is de-duplicated by the ingress.
  */
-export function createTriggerEventHandler(deps: ActionDeps): ActionHandler {
+export function createTriggerEventHandler(deps: Pick<ActionDeps, 'ingress'>): ActionHandler {
   return async (ctx) => {
     const config = parseActionConfig(TriggerEventConfigSchema, ctx);
     const data = { ...ctx.entity, entity: ctx.entity, trigger: ctx.trigger, outputs: ctx.outputs };

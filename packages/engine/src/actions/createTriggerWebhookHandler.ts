@@ -32,7 +32,7 @@ const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  * guard. Header values are handlebars templates over the same data as send-email. A GET
  * carries no body; its signature covers the empty body.
  */
-export function createTriggerWebhookHandler(deps: ActionDeps): ActionHandler {
+export function createTriggerWebhookHandler(deps: Pick<ActionDeps, 'config' | 'settings'>): ActionHandler {
   return async (ctx) => {
     const config = parseActionConfig(TriggerWebhookConfigSchema, ctx);
     const configuredHeaders = renderHeaders(config.headers, ctx);
@@ -69,7 +69,7 @@ interface ResolvedTarget {
   headers: Record<string, string>;
 }
 
-async function resolveTarget(deps: ActionDeps, ctx: ActionContext, config: TriggerWebhookConfig): Promise<ResolvedTarget> {
+async function resolveTarget(deps: Pick<ActionDeps, 'config' | 'settings'>, ctx: ActionContext, config: TriggerWebhookConfig): Promise<ResolvedTarget> {
   const stored = config.target_webhook_id === undefined ? undefined : await deps.config.getWebhookTarget(ctx.org_id, config.target_webhook_id);
   if (config.target_webhook_id !== undefined && stored === undefined) {
     throw new NonRetryableError('BAD_CONFIG', `Webhook target ${config.target_webhook_id} does not exist`, {

@@ -1,4 +1,4 @@
-import type { Clock, FlowStore, StoredFlow } from '../ports';
+import type { Clock, FlowCatalog, StoredFlow } from '../ports';
 
 interface OrgCatalog {
   /** the org's flow-set version the entries were read under */
@@ -21,7 +21,7 @@ export class FlowCandidates {
   private readonly orgs = new Map<string, OrgCatalog>();
 
   constructor(
-    private readonly flows: Pick<FlowStore, 'candidates' | 'catalogVersion' | 'onChange'>,
+    private readonly flows: Pick<FlowCatalog, 'candidates' | 'catalogVersion' | 'onChange'>,
     private readonly clock: Clock,
     private readonly refreshMs: number,
     private readonly maxOrgs = 1_000,

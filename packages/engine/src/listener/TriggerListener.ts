@@ -24,12 +24,13 @@ import { FlowCandidates } from './FlowCandidates';
 import { planOf } from '../executions/planOf';
 import { WAIT_LOOKBACK_MS, waitEventResult } from '../executions/waitOutcome';
 import { writeState } from '../executions/writeState';
-import type { Clock, DeadLetterSink, ExecutionStore, FlowStore, GuardStore, Logger, RecentEventStore, StoredFlow, TimerService, TriggerSnapshot } from '../ports';
+import type { Clock, DeadLetterSink, ExecutionLog, ExecutionStore, FlowCatalog, GuardStore, Logger, RecentEventStore, StoredFlow, TimerService, TriggerSnapshot } from '../ports';
 import { silentLogger } from '../ports';
 
 export interface ListenerDeps {
-  flows: FlowStore;
-  executions: ExecutionStore;
+  flows: FlowCatalog;
+  /** the execution log, and the executions of an entity (for exit_on rules and wait steps) */
+  executions: ExecutionLog & Pick<ExecutionStore, 'listByEntity'>;
   deadLetters: DeadLetterSink;
   guards: GuardStore;
   clock: Clock;

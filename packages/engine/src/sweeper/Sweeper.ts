@@ -16,7 +16,7 @@ export interface SweepReport {
 export class Sweeper {
   private readonly logger: Logger;
 
-  constructor(private readonly deps: { executions: ExecutionStore; dispatcher: Dispatcher; clock: Clock; logger?: Logger }) {
+  constructor(private readonly deps: { executions: Pick<ExecutionStore, 'listActive' | 'getState'>; dispatcher: Pick<Dispatcher, 'onLeaseExpired'>; clock: Clock; logger?: Logger }) {
     this.logger = deps.logger ?? silentLogger;
   }
 

@@ -33,19 +33,19 @@ describe('builtInHandlers', () => {
 describe('cancel-flow-execution handler', () => {
   it('asks to cancel its execution, with the selected reasons and description as outputs', async () => {
     const reasons = [{ id: 'r1', title: 'Customer withdrew' }];
-    const outcome = await createCancelFlowExecutionHandler(makeDeps())(
+    const outcome = await createCancelFlowExecutionHandler()(
       makeContext('cancel-flow-execution', { selected_reasons: reasons, extra_description: 'called on Monday' }),
     );
     expect(outcome).toEqual({ outputs: { reasons, description: 'called on Monday' }, effect: 'cancel_execution' });
   });
 
   it('cancels without reasons when none are configured', async () => {
-    const outcome = await createCancelFlowExecutionHandler(makeDeps())(makeContext('cancel-flow-execution', undefined));
+    const outcome = await createCancelFlowExecutionHandler()(makeContext('cancel-flow-execution', undefined));
     expect(outcome).toEqual({ outputs: { reasons: [], description: null }, effect: 'cancel_execution' });
   });
 
   it('refuses malformed reasons', async () => {
-    const run = createCancelFlowExecutionHandler(makeDeps())(makeContext('cancel-flow-execution', { selected_reasons: [{ id: 1 }] }));
+    const run = createCancelFlowExecutionHandler()(makeContext('cancel-flow-execution', { selected_reasons: [{ id: 1 }] }));
     await expect(run).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringContaining('config.selected_reasons[0].title') });
   });
 });
