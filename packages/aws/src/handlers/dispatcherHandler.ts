@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { ActionResult } from '@autoflow/core';
 import type { Dispatcher } from '@autoflow/engine';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -23,8 +22,18 @@ export const DISPATCHER_STREAM_FILTER = {
  * The dispatcher's DynamoDB stream handler, reporting partial batch failures. The record's new
  * image is handed over as it is (the state as written, or the result with the seq its worker
  * claimed), so the dispatcher does not read again what the stream already carries.
+ *
+ * A batch holds records of many executions. Each execution's records are handled in order, one
+ * after another; different executions are handled side by side (at most `concurrency` at once).
+ * When a record fails, it and the later records of its execution are reported as failures, so
+ * Lambda retries from there; records of other executions that it hands again are replays, which
+ * change nothing.
  */
-export function createDispatcherHandler(dispatcher: Dispatcher): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+export function createDispatcherHandler(
+  dispatcher: Dispatcher,
+  options: { concurrency?: number; onError?: (message: string, extra: Record<string, unknown>) => void } = {},
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
     const { newImage } = imagesOf(record);
     if (!newImage) return;
@@ -37,8 +46,28 @@ export function createDispatcherHandler(dispatcher: Dispatcher): (event: DynamoD
     }
   };
   return async (event) => {
-    // Records are handled one after another: a stream shard is ordered and so is each execution.
-    const processor = new BatchProcessor(EventType.DynamoDBStreams);
-    return processPartialResponse(event, handleRecord, processor, { processInParallel: false, throwOnFullBatchFailure: false });
+    const lanes = new Map<string, DynamoDBRecord[]>();
+    for (const record of event.Records) {
+      const key = String(record.dynamodb?.Keys?.pk?.S ?? record.eventID);
+      lanes.set(key, [...(lanes.get(key) ?? []), record]);
+    }
+    const failures: Array<{ itemIdentifier: string }> = [];
+    const queue = [...lanes.values()];
+    const runLane = async (records: DynamoDBRecord[]): Promise<void> => {
+      for (let i = 0; i < records.length; i++) {
+        try {
+          await handleRecord(records[i]!);
+        } catch (err) {
+          options.onError?.('dispatcher record failed', { eventID: records[i]!.eventID, error: String(err) });
+          for (const failed of records.slice(i)) failures.push({ itemIdentifier: String(failed.dynamodb?.SequenceNumber ?? failed.eventID) });
+          return;
+        }
+      }
+    };
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(lane);
+    });
+    await Promise.all(workers);
+    return { batchItemFailures: failures };
   };
 }

@@ -55,14 +55,14 @@ export function buildDispatcher(config: DispatcherConfig, logger: Logger): Built
 
 /**
  * The dispatcher on the executions stream. The event source mapping's filter criteria deliver
- * only new results and idle, unfinished states (DISPATCHER_STREAM_FILTER); every transition is
+ * only new results and states that wake it (DISPATCHER_STREAM_FILTER); every transition is
  * conditional, so a replayed record changes nothing.
  */
 export function createDispatcherLambda(options: EntryOptions = {}) {
   const container = perContainer(() => {
     const config = loadLambdaConfig(DispatcherEnvSchema, options.env ?? process.env);
     const logger = entryLogger('dispatcher', config.logLevel);
-    return { logger, handle: createDispatcherHandler(buildDispatcher(config, logger).dispatcher) };
+    return { logger, handle: createDispatcherHandler(buildDispatcher(config, logger).dispatcher, { onError: (message, extra) => logger.error(message, extra) }) };
   });
 
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
