@@ -246,7 +246,11 @@ export class Dispatcher {
           // later write's own record decides instead.
           if (this.carried.has(record) && (await this.deps.executions.getState(state.org_id, state.execution_id))?.seq !== state.seq) return 'none';
           const result = await admission.admit(state, this.deps.clock.now(), this.waitingIn(state.org_id));
-          if (!result.granted) return this.wait(state, decision, result.waiting_for);
+          if (!result.granted) {
+            const outcome = await this.wait(state, decision, result.waiting_for);
+            await this.wake(state.org_id, result.wake ?? []);
+            return outcome;
+          }
           next = { ...next, held: true };
           wake = result.wake;
         }

@@ -12,13 +12,27 @@ import type { DispatchMessage, Entity, Lineage } from './model';
  * idempotent for the same execution, so a replayed admission changes nothing.
  */
 export interface AdmissionStore {
+  /**
+   * The common case in one step: takes one of the org's `cap` slots and, when given, the entity's
+   * lock, both at once and only if nobody waits for either. `holding`: the execution holds a slot
+   * already (a replay); `busy`: full, locked, someone waits, or a concurrent change: take the
+   * queued way.
+   */
+  tryAdmit(orgId: string, executionId: string, cap: number, lock?: { entityId: string; now: number; leaseUntil: number }): Promise<'granted' | 'holding' | 'busy'>;
+  /**
+   * Gives back the slot and, when given, the lock in one step, only if nobody waits for either;
+   * false (nothing changed) otherwise, or when it held nothing: take the queued way.
+   */
+  tryRelease(orgId: string, executionId: string, entityId?: string): Promise<boolean>;
   /** Takes one of the org's `cap` slots for the execution (true if it holds one now). */
   acquireSlot(orgId: string, executionId: string, cap: number): Promise<boolean>;
   releaseSlot(orgId: string, executionId: string): Promise<void>;
   /** Takes the entity's lock, or renews it for its holder; an expired lock can be taken over. */
   acquireLock(orgId: string, entityId: string, executionId: string, now: number, leaseUntil: number): Promise<boolean>;
   releaseLock(orgId: string, entityId: string, executionId: string): Promise<void>;
+  /** Adds a waiter (once) and counts it on its queue's slot counter or lock, which the one-step paths check. */
   enqueue(orgId: string, queue: string, position: string, executionId: string): Promise<void>;
+  /** Removes a waiter (once) and uncounts it. */
   dequeue(orgId: string, queue: string, position: string): Promise<void>;
   /** The oldest waiter of a queue. */
   head(orgId: string, queue: string): Promise<{ position: string; execution_id: string } | undefined>;
