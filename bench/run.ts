@@ -4,6 +4,7 @@ const benches: Record<string, string> = {
   cost: './cost',
   bulk: './bulk',
   timers: './timers',
+  e2e: './e2e',
 };
 
 async function main(): Promise<void> {

@@ -45,7 +45,7 @@ export interface AutoflowFunctionProps<K extends FunctionKind> {
   /** entry file; default packages/aws/src/lambda/<kind>.ts, or packages/api/src/lambda.ts for the API */
   entry?: string;
   /** the function's own variables; stage and log level are added here */
-  environment: Omit<FunctionEnvironment<K>, typeof ENV.stage | typeof ENV.logLevel>;
+  environment: Omit<FunctionEnvironment<K>, typeof ENV.stage | typeof ENV.logLevel | typeof ENV.triggerGrouping>;
   timeout: Duration;
   memoryMb: number;
   /** adds the AWS Parameters and Secrets extension layer (for functions that read a secret) */
@@ -85,7 +85,7 @@ export class AutoflowFunction<K extends FunctionKind = FunctionKind> extends Con
     const entry = props.entry ?? entryOf(props.kind);
     if (!props.defaults.code) ensureLocalEsbuildOnPath();
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: `autoflow-${props.name}` };
-    for (const [name, value] of Object.entries({ [ENV.stage]: config.stage, [ENV.logLevel]: config.logLevel, ...props.environment })) {
+    for (const [name, value] of Object.entries({ [ENV.stage]: config.stage, [ENV.logLevel]: config.logLevel, [ENV.triggerGrouping]: config.triggerGrouping, ...props.environment })) {
       if (value !== undefined) environment[name] = value as string;
     }
 

@@ -10,12 +10,14 @@ import {
   SqsEventIngress,
   StageSchema,
   StateMachineArnSchema,
+  TRIGGER_GROUPING_ENV,
   createDocumentClient,
   loadLambdaConfig,
   powertoolsLogger,
   schedulerTimerService,
   stepFunctionsBulkJobMachine,
 } from '@autoflow/aws';
+import { DEFAULT_MESSAGE_GROUPING } from '@autoflow/core';
 import { createApiServices, systemClock } from '@autoflow/engine';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
@@ -39,6 +41,7 @@ export const ApiEnvSchema = z
   .strictObject({
     [ENV.stage]: StageSchema,
     [ENV.logLevel]: z.enum(LOG_LEVELS).default('INFO'),
+    ...TRIGGER_GROUPING_ENV,
     [ENV.executionsTable]: TableNameSchema,
     [ENV.controlTable]: TableNameSchema,
     [ENV.entitiesTable]: TableNameSchema,
@@ -56,6 +59,7 @@ export const ApiEnvSchema = z
     logLevel: e.AUTOFLOW_LOG_LEVEL,
     tables: { executions: e.AUTOFLOW_EXECUTIONS_TABLE, control: e.AUTOFLOW_CONTROL_TABLE, entities: e.AUTOFLOW_ENTITIES_TABLE },
     triggerQueueUrl: e.AUTOFLOW_TRIGGER_QUEUE_URL,
+    triggerGrouping: e.AUTOFLOW_TRIGGER_GROUPING ?? DEFAULT_MESSAGE_GROUPING,
     jwks: { jwksUrl: e.AUTOFLOW_JWKS_URL, issuer: e.AUTOFLOW_JWT_ISSUER, ...(e.AUTOFLOW_JWT_AUDIENCE ? { audience: e.AUTOFLOW_JWT_AUDIENCE } : {}) },
     bulkStateMachineArn: e.AUTOFLOW_BULK_STATE_MACHINE_ARN,
     ...OPTIONAL_TIMER_ENV.settingsOf(e),
@@ -81,7 +85,7 @@ export function createApiLambda(options: { env?: Record<string, string | undefin
       flows: new DynamoFlowStore(db, config.tables.control, systemClock),
       executions,
       entities,
-      ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl),
+      ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl, config.triggerGrouping),
       clock: systemClock,
       ...(config.timers ? { timers: schedulerTimerService(config.timers, logger) } : {}),
       ...(config.bulkStateMachineArn

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { createApp, hs256Authenticator, serveApi, signDevToken, MIN_HS256_SECRET_BYTES, type ServedApi } from '@autoflow/api';
-import { isFinal } from '@autoflow/core';
+import { isFinal, parseMessageGrouping } from '@autoflow/core';
 import { type Logger, createApiServices } from '@autoflow/engine';
 import { EmbeddedStack, ManualClock } from '@autoflow/local';
 import { ApiClient } from './ApiClient';
@@ -55,6 +55,8 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
     throw new UsageError(`--org: ${(err as Error).message}`);
   }
   if (!(await stat(opts.flows).catch(() => undefined))) throw new UsageError(`--flows: ${opts.flows}: no such file or directory`);
+  const grouping = io.env.AUTOFLOW_TRIGGER_GROUPING === undefined ? undefined : parseMessageGrouping(io.env.AUTOFLOW_TRIGGER_GROUPING);
+  if (io.env.AUTOFLOW_TRIGGER_GROUPING !== undefined && !grouping) throw new UsageError('AUTOFLOW_TRIGGER_GROUPING must be org, entity or bucket:N (N from 1 to 1000)');
 
   report('starting', 'starting the embedded stack (DynamoDB Local, SQS, SES sink)…');
   const logger: Logger = {
@@ -65,6 +67,7 @@ export async function runDev(opts: DevOptions, io: CliIo): Promise<number> {
   };
   const stack = await EmbeddedStack.start({
     logger,
+    ...(grouping ? { triggerGrouping: grouping } : {}),
     ...(opts.clock === 'manual' ? { clock: new ManualClock(Date.now()) } : {}),
     // Lambda's pace on a quiet stream: DynamoDB Local answers each read in time that grows with
     // the stream, so a long-running install polling faster spends its CPU on idle reads

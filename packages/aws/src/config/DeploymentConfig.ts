@@ -1,3 +1,4 @@
+import { parseMessageGrouping } from '@autoflow/core';
 import { CustomActionTypeSchema, IsoDurationSchema, durationMs, parseWithProblems } from '@autoflow/core';
 import { z } from 'zod';
 import { type GuardOverrides, LOG_LEVELS, StageSchema } from './LambdaEnv';
@@ -67,6 +68,11 @@ export const DeploymentConfigSchema = z
     /** what happens to tables and the trigger DLQ when the stateful stack is deleted */
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     logLevel: z.enum(LOG_LEVELS).default('INFO'),
+    /** the trigger queue's FIFO message groups: `org`, `entity` (default) or `bucket:N` (decision 0012) */
+    triggerGrouping: z
+      .string()
+      .refine((v) => parseMessageGrouping(v) !== undefined, { error: 'must be org, entity or bucket:N (N from 1 to 1000)' })
+      .default('entity'),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30),
     memoryMb: z
       .strictObject({

@@ -1,4 +1,4 @@
-import { type GuardSettings, parseWithProblems } from '@autoflow/core';
+import { DEFAULT_MESSAGE_GROUPING, type GuardSettings, type MessageGrouping, parseMessageGrouping, parseWithProblems } from '@autoflow/core';
 import { z } from 'zod';
 import { LambdaConfigError } from './LambdaConfigError';
 import { type SecretRef, SecretRefSchema } from './SecretRef';
@@ -11,6 +11,7 @@ import { type SecretRef, SecretRefSchema } from './SecretRef';
 export const ENV = {
   stage: 'AUTOFLOW_STAGE',
   logLevel: 'AUTOFLOW_LOG_LEVEL',
+  triggerGrouping: 'AUTOFLOW_TRIGGER_GROUPING',
   executionsTable: 'AUTOFLOW_EXECUTIONS_TABLE',
   controlTable: 'AUTOFLOW_CONTROL_TABLE',
   entitiesTable: 'AUTOFLOW_ENTITIES_TABLE',
@@ -92,16 +93,26 @@ const JsonGuardsSchema = z
 const common = {
   [ENV.stage]: StageSchema,
   [ENV.logLevel]: LogLevelSchema.default('INFO'),
+  [ENV.triggerGrouping]: z
+    .string()
+    .transform((v, ctx): MessageGrouping => parseMessageGrouping(v) ?? (ctx.addIssue({ code: 'custom', message: 'must be org, entity or bucket:N (N from 1 to 1000)' }), z.NEVER))
+    .optional(),
 };
+
+/** The trigger queue's grouping setting, for schemas that do not take the common variables. */
+export const TRIGGER_GROUPING_ENV = { [ENV.triggerGrouping]: common[ENV.triggerGrouping] };
 
 export interface CommonConfig {
   stage: string;
   logLevel: LogLevel;
+  /** how events are grouped on the trigger queue by whoever sends them there */
+  triggerGrouping: MessageGrouping;
 }
 
-const commonOf = (env: { AUTOFLOW_STAGE: string; AUTOFLOW_LOG_LEVEL: LogLevel }): CommonConfig => ({
+const commonOf = (env: { AUTOFLOW_STAGE: string; AUTOFLOW_LOG_LEVEL: LogLevel; AUTOFLOW_TRIGGER_GROUPING?: MessageGrouping | undefined }): CommonConfig => ({
   stage: env.AUTOFLOW_STAGE,
   logLevel: env.AUTOFLOW_LOG_LEVEL,
+  triggerGrouping: env.AUTOFLOW_TRIGGER_GROUPING ?? DEFAULT_MESSAGE_GROUPING,
 });
 
 /**

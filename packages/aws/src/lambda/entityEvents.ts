@@ -14,7 +14,7 @@ export function createEntityEventsLambda(options: EntryOptions = {}) {
     const config = loadLambdaConfig(EntityEventsEnvSchema, options.env ?? process.env);
     return {
       logger: entryLogger('entity-events', config.logLevel),
-      handle: createEntityEventsHandler(new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl)),
+      handle: createEntityEventsHandler(new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl, config.triggerGrouping)),
     };
   });
 

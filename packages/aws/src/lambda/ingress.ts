@@ -34,7 +34,7 @@ export function createIngressLambda(options: EntryOptions = {}) {
     return {
       logger: entryLogger('ingress', config.logLevel),
       metrics: new EmfMetrics(config.stage),
-      ingress: new SqsEventIngress(sqs, config.triggerQueueUrl),
+      ingress: new SqsEventIngress(sqs, config.triggerQueueUrl, config.triggerGrouping),
       deadLetters: new SqsDeadLetterSink(sqs, config.triggerDlqUrl),
     };
   });

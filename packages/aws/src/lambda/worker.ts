@@ -104,7 +104,7 @@ async function handlerFor(config: WorkerConfig, customHandlers: Record<string, A
         settings: await settings(),
       });
     case BuiltinActionType.TriggerEvent:
-      return createTriggerEventHandler({ ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl!) });
+      return createTriggerEventHandler({ ingress: new SqsEventIngress(new SQSClient({}), config.triggerQueueUrl!, config.triggerGrouping) });
     case BuiltinActionType.CancelFlowExecution:
       return createCancelFlowExecutionHandler();
   }

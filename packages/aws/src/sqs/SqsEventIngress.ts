@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { RetryableError } from '@autoflow/core';
+import { DEFAULT_MESSAGE_GROUPING, type MessageGrouping, RetryableError, messageGroupOf } from '@autoflow/core';
 import type { DeadLetterSink, EventIngress } from '@autoflow/engine';
 
 const dedupId = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /**
- * Sends platform events to the FIFO trigger queue, grouped by org (MessageGroupId = org_id), so
- * each org's events are processed in order and one org's backlog never holds up another.
+ * Sends platform events to the FIFO trigger queue, in message groups chosen by the deployment's
+ * grouping (core's `messageGroupOf`: per org and entity by default, per org, or per org and hash
+ * bucket), so each entity's events are processed in order and one org's backlog never holds up
+ * another.
  * The deduplication id comes from the event id, so a re-published event within SQS's
  * five-minute window is dropped by the queue itself.
  */
@@ -15,9 +17,10 @@ export class SqsEventIngress implements EventIngress {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
+    private readonly grouping: MessageGrouping = DEFAULT_MESSAGE_GROUPING,
   ) {}
 
-  async publish(events: Array<{ event_id: string; org_id: string }>): Promise<void> {
+  async publish(events: Array<{ event_id: string; org_id: string; entity?: { _id?: unknown } }>): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
       const chunk = events.slice(i, i + 10);
       const out = await this.sqs.send(
@@ -26,7 +29,7 @@ export class SqsEventIngress implements EventIngress {
           Entries: chunk.map((event, n) => ({
             Id: String(n),
             MessageBody: JSON.stringify(event),
-            MessageGroupId: event.org_id,
+            MessageGroupId: messageGroupOf(event, this.grouping),
             MessageDeduplicationId: dedupId(`${event.org_id}\u0000${event.event_id}`),
           })),
         }),

@@ -19,6 +19,7 @@ describe('loadLambdaConfig', () => {
     expect(config).toEqual({
       stage: 'prod',
       logLevel: 'INFO',
+      triggerGrouping: { kind: 'entity' },
       executionsTable: 'autoflow-prod-executions',
       controlTable: 'autoflow-prod-control',
       triggerDlqUrl: listenerEnv[ENV.triggerDlqUrl],

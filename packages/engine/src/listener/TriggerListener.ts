@@ -16,6 +16,7 @@ import {
   lineageVerdict,
   listenPatterns,
   matchesPattern,
+  orgOfMessageGroup,
   parseEvent,
   windowOf,
 } from '@autoflow/core';
@@ -94,7 +95,7 @@ export class TriggerListener {
     const parsed = parseEvent(raw, { size: Buffer.byteLength(body, 'utf8') });
     if (!parsed.ok) return this.reject(body, 'event is invalid', parsed.problems, meta.groupId);
     const event = parsed.event;
-    if (meta.groupId !== undefined && meta.groupId !== event.org_id) {
+    if (meta.groupId !== undefined && orgOfMessageGroup(meta.groupId) !== event.org_id) {
       return this.reject(body, `message group ${meta.groupId} does not match org_id ${event.org_id}`, undefined, meta.groupId);
     }
     return this.handleEvent(event, { redelivered: meta.receiveCount === undefined || meta.receiveCount > 1 });

@@ -35,6 +35,7 @@ import {
   type EventPattern,
   type ExecutionState,
   type GuardSettings,
+  type MessageGrouping,
   fallbackRoute,
   guardSettings,
   matchesPattern,
@@ -91,6 +92,8 @@ export interface EmbeddedStackOptions {
   bulk?: EmbeddedBulkOptions;
   /** executions-stream records handled side by side (Lambda's ParallelizationFactor, 1-10; default 2) */
   parallelizationFactor?: number;
+  /** the trigger queue's message groups (default: per org and entity; see core's `messageGroupOf`) */
+  triggerGrouping?: MessageGrouping;
 }
 
 export interface EmbeddedBulkOptions {
@@ -251,7 +254,7 @@ export class EmbeddedStack {
         admission: new DynamoAdmissionStore(db, tables.control),
         recentEvents: new DynamoRecentEventStore(db, tables.control),
       };
-      const ingress = new SqsEventIngress(sqs, queues.queue.url);
+      const ingress = new SqsEventIngress(sqs, queues.queue.url, options.triggerGrouping);
       const deadLetters = new SqsDeadLetterSink(sqs, queues.dlq!.url);
       const bus = new LocalEventBus({ matcher: (pattern, event) => matchesPattern(pattern as EventPattern, event), busName: `${prefix}-automation`, account: '000000000000', region: 'us-east-1', maxAttempts: 5, retryDelayMs: 200 });
       const publisher = new EventBridgeDispatchPublisher((input) => bus.putEvents(input as PutEventsInput), `${prefix}-automation`);
