@@ -9,6 +9,9 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { abortableSleep } from './abortableSleep';
+
+/** After a nudge, how long a shard reader waits for more writes before it reads. */
+const NUDGE_BATCHING_WINDOW_MS = 5;
 import { planShards, type ShardLineage, type ShardProgress } from './planShards';
 import { silentLogger, type PollerLogger } from './PollerLogger';
 import { readBatchItemFailures } from './readBatchItemFailures';
@@ -121,6 +124,10 @@ export class DynamoDbStreamPoller {
   private readonly lastRead = new Map<string, { ordinal: number; empty: boolean }>();
   private delivering = 0;
   private abort: AbortController | undefined;
+  /** ends the idle pauses of the shard readers (see `nudge`) */
+  private nudged = new AbortController();
+  /** how many nudges so far: a reader that was nudged while it read does not pause after an empty read */
+  private nudges = 0;
   private manager: Promise<void> | undefined;
   private wakeManager: (() => void) | undefined;
   private streamArnValue: string | undefined;
@@ -160,6 +167,18 @@ export class DynamoDbStreamPoller {
   /** Batches being delivered right now (retries and their pauses included). */
   get inFlight(): number {
     return this.delivering;
+  }
+
+  /**
+   * Tells the poller that its table was just written to: shard readers pausing after an empty
+   * read read again at once. The stack calls it for its own writes, so a record it causes is
+   * handled without waiting for the next poll; the interval stays for anyone else's writes.
+   */
+  nudge(): void {
+    this.nudges += 1;
+    const current = this.nudged;
+    this.nudged = new AbortController();
+    current.abort();
   }
 
   /** A point in the reading, for `quietSince`: nothing is read or called. */
@@ -302,6 +321,7 @@ export class DynamoDbStreamPoller {
       }
       let output;
       const ordinal = ++this.readsStarted;
+      const nudgesBefore = this.nudges;
       try {
         output = await this.opts.streamsClient.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }), {
           abortSignal: signal,
@@ -327,7 +347,10 @@ export class DynamoDbStreamPoller {
       const raw = output.Records ?? [];
       this.lastRead.set(shardId, { ordinal, empty: raw.length === 0 });
       if (raw.length === 0) {
-        if (iterator !== undefined) await abortableSleep(this.pollIntervalMs, signal);
+        if (iterator !== undefined && this.nudges === nudgesBefore) await abortableSleep(this.pollIntervalMs, AbortSignal.any([signal, this.nudged.signal]));
+        // Woken by a write: a short window lets the writes around it land, so a busy stack reads
+        // them in batches (Lambda's batching window) rather than one record per read.
+        if (this.nudges !== nudgesBefore) await abortableSleep(NUDGE_BATCHING_WINDOW_MS, signal);
         continue;
       }
       lastRead = raw[raw.length - 1]?.dynamodb?.SequenceNumber ?? lastRead;

@@ -65,6 +65,7 @@ import { localAwsClientConfig, startDynamoDbLocal, startFauxqs, startSesSink } f
 import { DynamoDbStreamPoller, SqsPoller, SqsQueues } from '../pollers';
 import { type ClockMove, LocalTimerService, type TimerMode } from '../timers';
 import { ManualClock } from './ManualClock';
+import { nudgeOnWrite } from './nudgeOnWrite';
 
 export interface EmbeddedStackOptions {
   /** a `ManualClock` puts the timers in manual mode: they fire when `advanceClock` moves it */
@@ -340,6 +341,10 @@ export class EmbeddedStack {
           onFailure: (records, error) => logger.error('entity events gave up on records', { count: records.length, error: String(error) }),
         }),
       };
+      // The stack's own writes wake the stream poller of their table at once.
+      const nudges = { [tables.executions]: () => pollers.executions.nudge(), [tables.entities]: () => pollers.entities.nudge() };
+      nudgeOnWrite(dynamodb, nudges);
+      nudgeOnWrite(db, nudges);
       // Timers first: those that came due while the stack was down fire, and the pollers that
       // start next (at the streams' trim horizon) see what the firings wrote.
       await timers.start();
