@@ -68,11 +68,11 @@ export const DeploymentConfigSchema = z
     /** what happens to tables and the trigger DLQ when the stateful stack is deleted */
     removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
     logLevel: z.enum(LOG_LEVELS).default('INFO'),
-    /** the trigger queue's FIFO message groups: `org`, `entity` (default) or `bucket:N` (decision 0012) */
+    /** the trigger queue's FIFO message groups: `org` (default), `entity` or `bucket:N` (decision 0012) */
     triggerGrouping: z
       .string()
       .refine((v) => parseMessageGrouping(v) !== undefined, { error: 'must be org, entity or bucket:N (N from 1 to 1000)' })
-      .default('entity'),
+      .default('org'),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30),
     memoryMb: z
       .strictObject({

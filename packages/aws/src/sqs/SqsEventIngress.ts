@@ -7,9 +7,8 @@ const dedupId = (s: string): string => createHash('sha256').update(s).digest('he
 
 /**
  * Sends platform events to the FIFO trigger queue, in message groups chosen by the deployment's
- * grouping (core's `messageGroupOf`: per org and entity by default, per org, or per org and hash
- * bucket), so each entity's events are processed in order and one org's backlog never holds up
- * another.
+ * grouping (core's `messageGroupOf`: per org by default, per org and entity, or per org and hash
+ * bucket), so each org's (or entity's) events are processed in order.
  * The deduplication id comes from the event id, so a re-published event within SQS's
  * five-minute window is dropped by the queue itself.
  */

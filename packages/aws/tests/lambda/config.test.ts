@@ -19,7 +19,7 @@ describe('loadLambdaConfig', () => {
     expect(config).toEqual({
       stage: 'prod',
       logLevel: 'INFO',
-      triggerGrouping: { kind: 'entity' },
+      triggerGrouping: { kind: 'org' },
       executionsTable: 'autoflow-prod-executions',
       controlTable: 'autoflow-prod-control',
       triggerDlqUrl: listenerEnv[ENV.triggerDlqUrl],

@@ -12,7 +12,7 @@ describe('entity events Lambda (entity table stream → FIFO trigger queue)', ()
 
   const handler = () => createEntityEventsLambda({ env: bed.env({ [ENV.triggerQueueUrl]: bed.queues.triggerUrl }) });
 
-  it('turns entity writes into entity_operation events with their diff, grouped by org and entity, once per version', async () => {
+  it('turns entity writes into entity_operation events with their diff, grouped by org, once per version', async () => {
     const { entities } = bed.stores();
     const created = await entities.create('org-e', { _id: 'order-1', _schema: 'order', status: 'open' });
     const insert = await bed.streamRecord('entities', entityKeys.entity('org-e', created._id), 'INSERT');
@@ -24,7 +24,7 @@ describe('entity events Lambda (entity table stream → FIFO trigger queue)', ()
     expect(await fn({ Records: [modify] })).toEqual({ batchItemFailures: [] }); // a replayed record
 
     const queued = await bed.drain(bed.queues.triggerUrl);
-    expect(queued.map((m) => m.Attributes?.MessageGroupId)).toEqual(['org-e#e:order-1', 'org-e#e:order-1']);
+    expect(queued.map((m) => m.Attributes?.MessageGroupId)).toEqual(['org-e', 'org-e']);
     const [createEvent, updateEvent] = queued.map((m) => JSON.parse(m.Body!));
     expect(createEvent).toMatchObject({ event_id: 'ent-order-1-v1', org_id: 'org-e', type: 'entity_operation', operation: 'createEntity' });
     expect(updateEvent).toMatchObject({ event_id: 'ent-order-1-v2', operation: 'updateEntity', diff: { updated: { status: 'open' } }, entity: { status: 'placed' } });

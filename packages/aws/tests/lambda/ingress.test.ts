@@ -15,7 +15,7 @@ describe('ingress Lambda (platform bus rule target → FIFO trigger queue)', () 
   const platformEvent = (detail: unknown) => bed.eventBridgeEvent({ Source: 'crm.platform', DetailType: 'entity_operation', Detail: JSON.stringify(detail) });
   const entityEvent = (org: string, id: string) => ({ event_id: id, org_id: org, type: 'entity_operation', operation: 'updateEntity', entity: { _id: 'e-1', _schema: 'order' } });
 
-  it('queues each event in its org and entity’s message group, once even if EventBridge delivers it twice', async () => {
+  it('queues each event in its org’s message group, once even if EventBridge delivers it twice', async () => {
     const fn = ingress();
     const first = platformEvent(entityEvent('org-1', 'evt-1'));
 
@@ -27,17 +27,17 @@ describe('ingress Lambda (platform bus rule target → FIFO trigger queue)', () 
     const queued = await bed.drain(bed.queues.triggerUrl);
     const byGroup = (group: string) => queued.filter((m) => m.Attributes?.MessageGroupId === group).map((m) => JSON.parse(m.Body!).event_id);
     expect(queued).toHaveLength(3);
-    expect(byGroup('org-1#e:e-1')).toEqual(['evt-1', 'evt-3']);
-    expect(byGroup('org-2#e:e-1')).toEqual(['evt-2']);
+    expect(byGroup('org-1')).toEqual(['evt-1', 'evt-3']);
+    expect(byGroup('org-2')).toEqual(['evt-2']);
     expect(JSON.parse(queued[0]!.Body!)).toEqual(entityEvent('org-1', 'evt-1'));
   });
 
-  it('queues an org’s events in one group when the deployment says AUTOFLOW_TRIGGER_GROUPING=org', async () => {
-    const fn = ingress({ [ENV.triggerGrouping]: 'org' });
+  it('queues each entity’s events in a group of their own when the deployment says AUTOFLOW_TRIGGER_GROUPING=entity', async () => {
+    const fn = ingress({ [ENV.triggerGrouping]: 'entity' });
     await fn(platformEvent({ ...entityEvent('org-g', 'evt-g1'), entity: { _id: 'a', _schema: 'order' } }));
     await fn(platformEvent({ ...entityEvent('org-g', 'evt-g2'), entity: { _id: 'b', _schema: 'order' } }));
     const queued = await bed.drain(bed.queues.triggerUrl);
-    expect(queued.map((m) => m.Attributes?.MessageGroupId)).toEqual(['org-g', 'org-g']);
+    expect(queued.map((m) => m.Attributes?.MessageGroupId)).toEqual(['org-g#e:a', 'org-g#e:b']);
   });
 
   it('dead-letters an event without a valid org_id or event_id, with the reason, and does not fail', async () => {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
  */
 export type MessageGrouping = { kind: 'org' } | { kind: 'entity' } | { kind: 'bucket'; buckets: number };
 
-export const DEFAULT_MESSAGE_GROUPING: MessageGrouping = { kind: 'entity' };
+export const DEFAULT_MESSAGE_GROUPING: MessageGrouping = { kind: 'org' };
 
 /** Parses `org`, `entity` or `bucket:N` (N from 1 to 1,000); undefined when it is none of them. */
 export function parseMessageGrouping(text: string): MessageGrouping | undefined {

@@ -93,7 +93,7 @@ export interface EmbeddedStackOptions {
   bulk?: EmbeddedBulkOptions;
   /** executions-stream records handled side by side (Lambda's ParallelizationFactor, 1-10; default 2) */
   parallelizationFactor?: number;
-  /** the trigger queue's message groups (default: per org and entity; see core's `messageGroupOf`) */
+  /** the trigger queue's message groups (default: per org; see core's `messageGroupOf`) */
   triggerGrouping?: MessageGrouping;
 }
 
