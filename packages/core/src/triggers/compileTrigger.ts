@@ -1,10 +1,8 @@
 import { compilePattern, type EventPattern } from '../pattern';
+import { filterDocument, readTrigger, schemaOf, triggerCheck, type TriggerMatcher } from './readTrigger';
 import type { TriggerEvent, TriggerLike } from './TriggerEvent';
 
-export type TriggerMatcher = (event: TriggerEvent) => boolean;
-
-const asStrings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+export type { TriggerMatcher } from './readTrigger';
 
 /**
  * epilot lets diff filters name nested fields with dotted keys (`"added.first_name"`), which
@@ -53,60 +51,14 @@ export function filterConfigPattern(filterConfig: Record<string, unknown> | unde
   return Object.keys(pattern).length > 0 ? (pattern as EventPattern) : undefined;
 }
 
-const schemaOf = (event: TriggerEvent): string | undefined =>
-  typeof event.entity?._schema === 'string' ? event.entity._schema : undefined;
-
 /** Compiles one trigger into a predicate over events. Patterns are compiled once. */
 export function compileTrigger(trigger: TriggerLike): TriggerMatcher {
-  const c = trigger.configuration ?? {};
-  switch (trigger.type) {
-    case 'entity_operation': {
-      const schema = typeof c.schema === 'string' ? c.schema : undefined;
-      const operations = asStrings(c.operations);
-      const include = asStrings(c.include_activities);
-      const exclude = asStrings(c.exclude_activities);
-      const pattern = filterConfigPattern(c.filter_config as Record<string, unknown> | undefined);
-      const filter = pattern ? compilePattern(pattern) : undefined;
-      return (event) => {
-        if (event.type !== 'entity_operation') return false;
-        if (schema && schemaOf(event) !== schema) return false;
-        if (operations && operations.length > 0 && !operations.includes(event.operation ?? '')) return false;
-        const activityType = event.activity?.type;
-        if (include && include.length > 0 && !include.includes(activityType ?? '')) return false;
-        if (exclude && activityType !== undefined && exclude.includes(activityType)) return false;
-        if (!filter) return true;
-        return filter({
-          operation: event.operation,
-          payload: event.entity ?? {},
-          diff: { added: event.diff?.added ?? {}, updated: event.diff?.updated ?? {}, deleted: event.diff?.deleted ?? {} },
-          activity: event.activity ?? {},
-        });
-      };
-    }
-    case 'activity': {
-      const schema = typeof c.schema === 'string' ? c.schema : undefined;
-      const types = asStrings(c.types);
-      return (event) =>
-        event.type === 'activity' &&
-        (!schema || schemaOf(event) === schema) &&
-        (!types || types.length === 0 || types.includes(event.activity?.type ?? ''));
-    }
-    case 'entity_manual': {
-      const schema = typeof c.schema === 'string' ? c.schema : undefined;
-      return (event) => (event.type === 'entity_manual' || event.type === 'manual') && (!schema || schemaOf(event) === schema);
-    }
-    case 'journey_submission':
-    case 'frontend_submission':
-    case 'api_submission': {
-      const source = typeof c.source_id === 'string' ? c.source_id : undefined;
-      const type = trigger.type;
-      return (event) => event.type === type && (!source || event.source_id === source);
-    }
-    case 'received_email':
-      return (event) => event.type === 'received_email';
-    default:
-      return () => false;
-  }
+  const spec = readTrigger(trigger);
+  const check = triggerCheck(spec);
+  const pattern = spec.type === 'entity_operation' ? filterConfigPattern(spec.filterConfig) : undefined;
+  if (!pattern) return check;
+  const filter = compilePattern(pattern);
+  return (event) => check(event) && filter(filterDocument(event));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { compilePattern, type EventPattern } from '../../src/pattern';
+import { compilePattern, PatternSet, type EventPattern } from '../../src/pattern';
 
 /**
  * Conformance rows taken from the published examples. Each row names its source:
@@ -316,5 +316,22 @@ describe('matchesPattern conformance with the published examples', () => {
 
   it.each(rows.map((r) => [`${r.source} ${r.name}`, r] as const))('%s', (_name, row) => {
     expect(compilePattern(row.pattern)(row.event)).toBe(row.matches);
+  });
+});
+
+describe('PatternSet conformance with the published examples', () => {
+  it.each(rows.map((r) => [`${r.source} ${r.name}`, r] as const))('%s', (_name, row) => {
+    expect(new PatternSet([{ id: row.name, pattern: row.pattern }]).match(row.event)).toEqual(row.matches ? [row.name] : []);
+  });
+
+  it("matches every row's event with exactly the rows' patterns compilePattern accepts, all in one set", () => {
+    const set = new PatternSet(rows.map((row, id) => ({ id, pattern: row.pattern })));
+    const single = rows.map((row) => compilePattern(row.pattern));
+
+    for (const [i, row] of rows.entries()) {
+      const found = set.match(row.event);
+      expect(found).toEqual(single.flatMap((matches, id) => (matches(row.event) ? [id] : [])));
+      expect(found.includes(i)).toBe(row.matches);
+    }
   });
 });

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { compilePattern, InvalidPatternError, matchesPattern, validatePattern, type EventPattern } from '../../src/pattern';
 import { compileValues, type Leaf, type ValueCondition } from '../../src/pattern/compileValues';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+import { smallEvent, smallKey, smallPattern, type Json, type JsonObject } from './arbitraries';
 
 // Field names that are neither "$or" nor words reserved inside $or, nor "__proto__".
 const fieldName = fc.constantFrom('a', 'b', 'c', 'detail', 'source', 'x-limit', 'tags', 'id');
@@ -51,34 +49,6 @@ function patternFromEvent(event: JsonObject, pick: () => boolean): JsonObject | 
   }
   return Object.keys(pattern).length > 0 ? pattern : undefined;
 }
-
-// Small pattern and event vocabularies so that conditions and values actually meet.
-const small: fc.Arbitrary<Json> = fc.constantFrom('a', 'ab', 'B', '', 1, 2, 2.5, true, null);
-const condition: fc.Arbitrary<Json> = fc.oneof(
-  small,
-  fc.constantFrom<Json>(
-    { prefix: 'a' },
-    { suffix: 'b' },
-    { 'equals-ignore-case': 'AB' },
-    { wildcard: 'a*' },
-    { 'anything-but': ['a'] },
-    { 'anything-but': [1, 2] },
-    { 'anything-but': { prefix: 'a' } },
-    { numeric: ['>', 1] },
-    { numeric: ['>=', 0, '<', 2] },
-    { exists: true },
-    { exists: false },
-  ),
-);
-const smallKey = fc.constantFrom('a', 'b', 'c');
-const { pattern: smallPattern } = fc.letrec<{ pattern: JsonObject; field: Json }>((tie) => ({
-  pattern: fc.dictionary(smallKey, tie('field'), { minKeys: 1, maxKeys: 3 }),
-  field: fc.oneof({ depthSize: 'small' }, fc.array(condition, { minLength: 1, maxLength: 3 }), tie('pattern')),
-}));
-const { event: smallEvent } = fc.letrec<{ event: JsonObject; value: Json }>((tie) => ({
-  event: fc.dictionary(smallKey, tie('value'), { maxKeys: 3 }),
-  value: fc.oneof({ depthSize: 'small' }, small, fc.array(small, { maxLength: 3 }), tie('event'), fc.array(tie('event'), { maxLength: 2 })),
-}));
 
 /**
  * An independent model of Event Ruler's matching, written the way Event.java and ACFinder.java

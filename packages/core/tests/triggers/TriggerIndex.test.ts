@@ -258,25 +258,29 @@ describe('TriggerIndex', () => {
       )
       .map(([id, t]) => (id ? { id, ...t } : t));
 
-    const flows: fc.Arbitrary<Flow[]> = fc
-      .array(
-        fc.record(
-          {
-            enabled: fc.boolean(),
-            triggers: fc.array(trigger, { minLength: 1, maxLength: 3 }),
-            trigger_conditions: fc.array(
-              fc.oneof(
-                fc.record({ source: fc.constant('status'), comparison: fc.constantFrom('equals', 'any_of'), value: fc.constantFrom(...STATUSES) }),
-                fc.record({ source: fc.constantFrom('status', 'note'), comparison: fc.constantFrom('not_empty', 'is_empty') }),
-              ),
-              { maxLength: 2 },
-            ),
-          },
-          { requiredKeys: ['triggers'] },
+    const flowRecord = fc.record(
+      {
+        enabled: fc.boolean(),
+        triggers: fc.array(trigger, { minLength: 1, maxLength: 3 }),
+        trigger_conditions: fc.array(
+          fc.oneof(
+            fc.record({ source: fc.constant('status'), comparison: fc.constantFrom('equals', 'any_of'), value: fc.constantFrom(...STATUSES) }),
+            fc.record({ source: fc.constantFrom('status', 'note'), comparison: fc.constantFrom('not_empty', 'is_empty') }),
+          ),
+          { maxLength: 2 },
         ),
-        { minLength: 1, maxLength: FLOW_IDS.length },
-      )
+      },
+      { requiredKeys: ['triggers'] },
+    );
+
+    const flows: fc.Arbitrary<Flow[]> = fc
+      .array(flowRecord, { minLength: 1, maxLength: FLOW_IDS.length })
       .map((list) => list.map((f, i) => ({ id: FLOW_IDS[i]!, ...f })));
+
+    /** An org of many flows: the index shares states between them, which a few flows do not exercise. */
+    const manyFlows: fc.Arbitrary<Flow[]> = fc
+      .array(flowRecord, { minLength: 20, maxLength: 120 })
+      .map((list) => list.map((f, i) => ({ id: i < FLOW_IDS.length ? FLOW_IDS[i]! : `f-${i}`, ...f })));
 
     const statusDiff = fc.record(
       { added: fc.record({ status: fc.constantFrom(...STATUSES) }), updated: fc.record({ status: fc.constantFrom(...STATUSES) }), deleted: fc.record({ status: fc.constantFrom(...STATUSES) }) },
@@ -318,6 +322,36 @@ describe('TriggerIndex', () => {
           expect(actual).toEqual(expected);
         }),
         { numRuns: 1000 },
+      );
+    });
+
+    it('matches exactly the flows matchFlow starts in an org of many flows', () => {
+      fc.assert(
+        fc.property(manyFlows, fc.array(event, { minLength: 1, maxLength: 10 }), (list, events) => {
+          const index = new TriggerIndex(list);
+          for (const e of events) {
+            const expected = list.map((f) => summary(matchFlow(f, e))).filter((m) => m !== undefined);
+            const actual = index.match(e).map(summary);
+            expect([...actual].sort((a, b) => a!.id.localeCompare(b!.id))).toEqual([...expected].sort((a, b) => a.id.localeCompare(b.id)));
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it('lists matches in the order of the key lookups: flows filed under the schema or source first, then those for any', () => {
+      fc.assert(
+        fc.property(manyFlows, event, (list, e) => {
+          const index = new TriggerIndex(list);
+          // What looking the keys up one after the other and evaluating each candidate gives.
+          const byLookup = index
+            .candidates(e)
+            .map((f) => summary(matchFlow(f, e)))
+            .filter((m) => m !== undefined);
+
+          expect(index.match(e).map(summary)).toEqual(byLookup);
+        }),
+        { numRuns: 300 },
       );
     });
 
@@ -395,5 +429,30 @@ describe('TriggerIndex with an $or inside the payload filter', () => {
     const event: TriggerEvent = { type: 'entity_operation', org_id: 'org-1', operation: 'updateEntity', entity: { _id: 'a-1', _schema: 'account' } };
     expect(matchFlow(flow, event)).toEqual({ flow });
     expect(new TriggerIndex([flow]).match(event)).toEqual([{ flow }]);
+  });
+});
+
+describe('TriggerIndex where the keys alone would miss a flow', () => {
+  it.each<[string, TriggerLike, TriggerEvent]>([
+    ['an empty schema, which asks nothing', { type: 'entity_operation', configuration: { schema: '' } }, { type: 'entity_operation', org_id: 'org-1', entity: { _id: 'a', _schema: 'order' } }],
+    ['an empty source, which asks nothing', { type: 'api_submission', configuration: { source_id: '' } }, { type: 'api_submission', org_id: 'org-1', source_id: 's-1' }],
+    [
+      'a payload._schema filter on an entity whose _schema is a list',
+      { type: 'entity_operation', configuration: { filter_config: { operation: { payload: { _schema: ['order'] } } } } },
+      { type: 'entity_operation', org_id: 'org-1', entity: { _id: 'a', _schema: ['order'] } },
+    ],
+  ])('starts the flow as matchFlow does: %s', (_name, trigger, event) => {
+    const f = flow('f-1', [trigger]);
+
+    expect(matchFlow(f, event)).toEqual({ flow: f });
+    expect(new TriggerIndex([f]).match(event)).toEqual([{ flow: f }]);
+  });
+
+  it('lists such a flow after those filed under the event keys', () => {
+    const keyed = flow('f-keyed', [onSchema('order')]);
+    const open = flow('f-open', [{ type: 'entity_operation', configuration: { schema: '' } }]);
+    const any = flow('f-any', [{ type: 'entity_operation' }]);
+
+    expect(new TriggerIndex([open, any, keyed]).match(orderUpdated()).map((m) => m.flow.id)).toEqual(['f-keyed', 'f-any', 'f-open']);
   });
 });
